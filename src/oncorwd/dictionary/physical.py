@@ -48,7 +48,7 @@ _SCALAR: dict[str, LogicalType] = {
 
 
 def _field_columns(f: FieldDef, key: str) -> list[Column]:
-    nullable = not (f.name == key or f.technical and f.required)
+    nullable = not (f.name == key or (f.technical and f.required))
     if f.type in ("date", "datetime"):
         parts: list[Column] = [
             Column(name=f"{f.name}_year", type="smallint", field=f.name, role="year"),

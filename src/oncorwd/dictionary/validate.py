@@ -1,0 +1,347 @@
+"""Validators generated from the dictionary.
+
+``prepare_batch`` turns one producer batch into a typed table of the store's schema, or refuses
+it with every problem found (table, row, field, value, rule). ``integrity_checks`` are the
+cross-table rules (references, chronology) as SQL the store runs inside its load transaction,
+so they see the whole new version whatever the engine.
+
+Rules and their names (``Problem.rule``):
+
+- ``unknown_column``: a column the table does not have;
+- ``required``: a mandatory field (or one a row cannot exist without) is empty;
+- ``type``: a value does not convert to the field's type;
+- ``value_set``: an enum value outside its closed list;
+- ``code``: a code unknown to its code system (see :mod:`oncorwd.terminology`);
+- ``range``: a number outside the field's declared min/max;
+- ``date_parts``: year/month/day parts that cannot form a date (month 13, 31 February,
+  a day without a month);
+- ``future_date``: a date after today;
+- ``site``: a row of another site;
+- ``duplicate_key``: two rows with the same record identifier;
+- ``reference`` and ``chronology``: cross-table rules, see :func:`integrity_checks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from oncorwd.dictionary.dates import impute, invalid_parts
+from oncorwd.dictionary.loader import load_dictionary
+from oncorwd.dictionary.model import Entity, FieldDef
+from oncorwd.dictionary.physical import arrow_schema
+from oncorwd.errors import Problem, ValidationFailed
+
+__all__ = [
+    "MAX_PROBLEMS_PER_RULE",
+    "IntegrityCheck",
+    "integrity_checks",
+    "integrity_problems",
+    "integrity_query",
+    "prepare_batch",
+]
+
+#: Problems listed per (field, rule); the total is always counted.
+MAX_PROBLEMS_PER_RULE = 50
+
+
+class _Collector:
+    def __init__(self, table: str, row_offset: int) -> None:
+        self.table, self.row_offset = table, row_offset
+        self.problems: list[Problem] = []
+        self.total = 0
+
+    def add(self, mask: pa.Array | np.ndarray, values: pa.Array, field: str, rule: str,
+            message: str) -> None:
+        m = np.asarray(mask.to_numpy(zero_copy_only=False) if isinstance(mask, pa.Array)
+                       else mask, dtype=bool)
+        idx = np.flatnonzero(m)
+        self.total += len(idx)
+        for i in idx[:MAX_PROBLEMS_PER_RULE]:
+            v = values[int(i)].as_py()
+            row = self.row_offset + int(i) + 1
+            self.problems.append(Problem(self.table, row, field, v, rule, message))
+
+    def add_one(self, field: str | None, rule: str, message: str, value: object = None) -> None:
+        self.total += 1
+        self.problems.append(Problem(self.table, None, field, value, rule, message))
+
+
+def _cast(col: pa.Array, target: pa.DataType, name: str, out: _Collector) -> pa.Array:
+    if col.type == target:
+        return col
+    source = pc.utf8_trim_whitespace(col) if pa.types.is_string(col.type) else col
+    if pa.types.is_string(source.type) and not pa.types.is_string(target):
+        source = pc.if_else(pc.equal(source, ""), pa.scalar(None, pa.string()), source)
+    try:
+        return pc.cast(source, target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    values = source.to_pylist()
+    good: list[object] = []
+    bad = np.zeros(len(values), dtype=bool)
+    for i, v in enumerate(values):
+        try:
+            good.append(None if v is None else pc.cast(pa.array([v]), target)[0].as_py())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            good.append(None)
+            bad[i] = True
+    out.add(bad, pa.array([None if v is None else str(v) for v in values]), name, "type",
+            f"not a valid {target}")
+    return pa.array(good, type=target)
+
+
+def _conform(entity: Entity, table: pa.Table, out: _Collector) -> dict[str, pa.Array]:
+    schema = arrow_schema(entity)
+    for extra in sorted(set(table.column_names) - set(schema.names)):
+        out.add_one(extra, "unknown_column", f"{entity.name} has no column {extra!r}")
+    arrays: dict[str, pa.Array] = {}
+    for f in schema:
+        if f.name in table.column_names:
+            col = table.column(f.name).combine_chunks()
+            arrays[f.name] = _cast(col, f.type, f.name, out)
+        else:
+            arrays[f.name] = pa.nulls(table.num_rows, f.type)
+    return arrays
+
+
+def _derive_dates(entity: Entity, arrays: dict[str, pa.Array], out: _Collector) -> None:
+    today = dt.date.today()
+    for f in entity.fields:
+        if f.type not in ("date", "datetime"):
+            continue
+        y, m, d = (arrays[f"{f.name}_{p}"] for p in ("year", "month", "day"))
+        bad = invalid_parts(y, m, d)
+        label = pc.binary_join_element_wise(
+            pc.cast(y, pa.string()), pc.fill_null(m, ""), pc.fill_null(d, ""), "-"
+        )
+        out.add(bad, label, f.name, "date_parts", "year/month/day parts do not form a date")
+        derived, precision = impute(y, m, d)
+        out.add(pc.fill_null(pc.greater(derived, pa.scalar(today, pa.date32())), False),
+                derived, f.name, "future_date", f"date after today ({today})")
+        if f.type == "datetime":
+            derived = _with_time(derived, arrays[f"{f.name}_time"])
+        arrays[f.name] = derived
+        arrays[f"{f.name}_precision"] = precision
+
+
+def _with_time(dates: pa.Array, times: pa.Array) -> pa.Array:
+    ok = pc.fill_null(pc.match_substring_regex(times, r"^([01]\d|2[0-3]):[0-5]\d$"), False)
+    text = pc.binary_join_element_wise(
+        pc.cast(dates, pa.string()), pc.if_else(ok, times, pa.scalar("00:00")), " "
+    )
+    return pc.strptime(text, format="%Y-%m-%d %H:%M", unit="us", error_is_null=True)
+
+
+def _value_mask(f: FieldDef, col: pa.Array) -> tuple[np.ndarray, str, str] | None:
+    d = load_dictionary()
+    present = pc.is_valid(col)
+    if f.type == "enum" and f.value_set:
+        codes = d.value_set(f.value_set).codes
+        bad = pc.and_(present, pc.invert(pc.is_in(col, pa.array(codes))))
+        return _np(bad), "value_set", f"not in {f.value_set}: {', '.join(codes)}"
+    if f.type == "code" and f.code_system:
+        return _code_mask(f.code_system, col), "code", f"unknown {f.code_system} code"
+    if f.min is not None or f.max is not None:
+        lo = -np.inf if f.min is None else f.min
+        hi = np.inf if f.max is None else f.max
+        v = np.asarray(pc.fill_null(pc.cast(col, pa.float64()), lo).to_numpy(
+            zero_copy_only=False))
+        return (v < lo) | (v > hi), "range", f"outside [{f.min}, {f.max}]"
+    return None
+
+
+def _code_mask(system: str, col: pa.Array) -> np.ndarray:
+    from oncorwd.terminology import get_code_system
+
+    unique = pc.unique(pc.drop_null(col))
+    if len(unique) == 0:
+        return np.zeros(len(col), dtype=bool)
+    valid = np.asarray(get_code_system(system).validate_many(unique), dtype=bool)
+    invalid_codes = pc.filter(unique, pa.array(~valid))
+    return _np(pc.is_in(col, invalid_codes))
+
+
+def _np(mask: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _check_values(entity: Entity, arrays: dict[str, pa.Array], out: _Collector) -> None:
+    for f in entity.fields:
+        if f.name == "data_version":
+            continue
+        present_col = arrays[f"{f.name}_year" if f.type in ("date", "datetime") else f.name]
+        if f.required:
+            out.add(pc.is_null(present_col), present_col, f.name, "required",
+                    f"{f.label_en} is required")
+        if f.type in ("date", "datetime"):
+            continue
+        found = _value_mask(f, arrays[f.name])
+        if found is not None:
+            mask, rule, message = found
+            out.add(mask, arrays[f.name], f.name, rule, message)
+
+
+def _check_keys(entity: Entity, arrays: dict[str, pa.Array], out: _Collector) -> None:
+    keys = arrays[entity.key]
+    counts = pc.value_counts(pc.drop_null(keys))
+    dup_values = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    if len(dup_values):
+        out.add(pc.is_in(keys, dup_values), keys, entity.key, "duplicate_key",
+                "record identifier appears more than once")
+
+
+def _check_site(arrays: dict[str, pa.Array], site_id: str, out: _Collector) -> None:
+    site = arrays["site_id"]
+    other = pc.and_(pc.is_valid(site), pc.not_equal(site, site_id))
+    out.add(other, site, "site_id", "site", f"row of another site (loading {site_id})")
+    arrays["site_id"] = pc.fill_null(site, site_id)
+
+
+def prepare_batch(entity_name: str, batch: pa.Table | pa.RecordBatch, *, site_id: str,
+                  row_offset: int = 0) -> pa.Table:
+    """Conform one batch to the store schema, derive partial dates, and validate it.
+
+    ``row_offset`` is the number of rows of this table before the batch, so problems name the
+    row of the whole input (1-based). Raises :class:`ValidationFailed` with every problem.
+    """
+    entity = load_dictionary().entity(entity_name)
+    table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+    out = _Collector(entity_name, row_offset)
+    arrays = _conform(entity, table, out)
+    _check_site(arrays, site_id, out)
+    _derive_dates(entity, arrays, out)
+    _check_values(entity, arrays, out)
+    _check_keys(entity, arrays, out)
+    if out.total:
+        raise ValidationFailed(out.problems, total=out.total)
+    return pa.Table.from_arrays(list(arrays.values()), schema=arrow_schema(entity))
+
+
+# --- cross-table rules -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrityCheck:
+    """A cross-table rule as portable SQL (DuckDB, PostgreSQL and Spark SQL all run it).
+
+    The query selects ``record_key`` and ``value`` of the offending rows of data version
+    ``{version}`` (an integer the store formats in); table names may be prefixed with
+    ``{schema}`` (``"site_a."`` or ``""``).
+    """
+
+    table: str
+    field: str
+    rule: str
+    message: str
+    sql: str
+
+    def render(self, version: int, schema_prefix: str = "") -> str:
+        return self.sql.format(version=int(version), schema=schema_prefix)
+
+
+def _reference_checks(d_entities: Iterable[Entity]) -> list[IntegrityCheck]:
+    checks = []
+    for e in d_entities:
+        for f in e.fields:
+            if not f.references:
+                continue
+            target, _, col = f.references.partition(".")
+            sql = (
+                f"SELECT c.{e.key} AS record_key, c.{f.name} AS value "
+                f"FROM {{schema}}{e.name} c LEFT JOIN {{schema}}{target} p "
+                f"ON p.{col} = c.{f.name} AND p.data_version = {{version}} "
+                f"WHERE c.data_version = {{version}} AND c.{f.name} IS NOT NULL "
+                f"AND p.{col} IS NULL"
+            )
+            checks.append(IntegrityCheck(e.name, f.name, "reference",
+                                         f"{f.name} not found in {target}", sql))
+    return checks
+
+
+def _earliest_before(a: str, b: str) -> str:
+    """SQL: partial date ``a`` is certainly before partial date ``b`` (latest(a) < earliest(b)),
+    comparing known parts only, so imputation never creates a violation."""
+    ya, ma, da = f"{a}_year", f"{a}_month", f"{a}_day"
+    yb, mb, db = f"{b}_year", f"{b}_month", f"{b}_day"
+    return (
+        f"({ya} < {yb} OR ({ya} = {yb} AND {ma} <> 'UN' AND {mb} <> 'UN' AND ({ma} < {mb} "
+        f"OR ({ma} = {mb} AND {da} <> 'UN' AND {db} <> 'UN' AND {da} < {db}))))"
+    )
+
+
+def _chronology_checks(entities: Iterable[Entity]) -> list[IntegrityCheck]:
+    checks = []
+    clinical_after_death = {"cancer", "tumor_event", "surgery", "drug_administration",
+                            "radiotherapy", "progression", "general_status", "biomarker"}
+    for e in entities:
+        dated = [f for f in e.fields if f.type in ("date", "datetime")]
+        for f in dated:
+            if e.name == "patient":
+                continue
+            col = f"c.{f.name}"
+            before_birth = _earliest_before(col, "p.birth_date")
+            checks.append(IntegrityCheck(
+                e.name, f.name, "chronology", f"{f.name} before the patient's birth date",
+                f"SELECT c.{e.key} AS record_key, c.{f.name} AS value "
+                f"FROM {{schema}}{e.name} c JOIN {{schema}}patient p "
+                f"ON p.patient_id = c.patient_id AND p.data_version = {{version}} "
+                f"WHERE c.data_version = {{version}} AND {before_birth}"))
+            if e.name in clinical_after_death:
+                after_death = _earliest_before("v.death_date", col)
+                checks.append(IntegrityCheck(
+                    e.name, f.name, "chronology", f"{f.name} after the patient's death",
+                    f"SELECT c.{e.key} AS record_key, c.{f.name} AS value "
+                    f"FROM {{schema}}{e.name} c JOIN {{schema}}vital_status v "
+                    f"ON v.patient_id = c.patient_id AND v.data_version = {{version}} "
+                    f"WHERE c.data_version = {{version}} AND {after_death}"))
+    return checks
+
+
+def _status_checks() -> list[IntegrityCheck]:
+    return [IntegrityCheck(
+        "vital_status", "death_date", "chronology", "patient alive (4.1 = 0) with a death date",
+        "SELECT c.patient_id AS record_key, c.death_date AS value FROM {schema}vital_status c "
+        "WHERE c.data_version = {version} AND c.vital_status = '0' "
+        "AND c.death_date_year IS NOT NULL")]
+
+
+def integrity_checks() -> list[IntegrityCheck]:
+    """Every cross-table rule: references between tables and chronology around birth/death."""
+    entities = load_dictionary().entities
+    return _reference_checks(entities) + _chronology_checks(entities) + _status_checks()
+
+
+
+
+def integrity_query(version: int, schema_prefix: str = "", text_type: str = "VARCHAR",
+                    limit: int = 1000) -> str:
+    """All cross-table rules as one ``UNION ALL`` query (one pass, one Spark job).
+
+    Columns: ``table_name, field, rule, record_key, value``; ``text_type`` is the engine's text
+    type (``VARCHAR``, ``TEXT``, ``STRING``).
+    """
+    parts = []
+    for i, c in enumerate(integrity_checks()):
+        inner = c.render(version, schema_prefix)
+        parts.append(
+            f"SELECT {i} AS check_no, CAST(q{i}.record_key AS {text_type}) AS record_key, "
+            f"CAST(q{i}.value AS {text_type}) AS value FROM ({inner}) q{i}"
+        )
+    return " UNION ALL ".join(parts) + f" LIMIT {int(limit)}"
+
+
+def integrity_problems(rows: Iterable[tuple[int, str | None, str | None]]) -> list[Problem]:
+    """Problems from the rows of :func:`integrity_query` (``check_no, record_key, value``)."""
+    checks = integrity_checks()
+    out = []
+    for check_no, key, value in rows:
+        c = checks[int(check_no)]
+        out.append(Problem(c.table, None, c.field, value, c.rule,
+                           f"{c.message} (record {key})"))
+    return out
