@@ -33,7 +33,8 @@ def _with_technical(raw: dict[str, Any], technical: list[FieldDef]) -> Entity:
     fields = list(entity.fields)
     for t in technical:
         if t.name == "source_type" and entity.source_type_item:
-            t = t.model_copy(update={"item": entity.source_type_item, "technical": False})
+            t = t.model_copy(update={"item": entity.source_type_item, "technical": False,
+                                     "status": entity.source_type_status})
         fields.append(t)
     return entity.model_copy(update={"fields": tuple(fields)})
 

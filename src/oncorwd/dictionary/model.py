@@ -130,6 +130,7 @@ class Entity(_Frozen):
     source_type_item: str | None = Field(
         None, description="MDS item carried by the technical source_type column"
     )
+    source_type_status: Status = "O"
     fields: tuple[FieldDef, ...]
 
     def field(self, name: str) -> FieldDef:

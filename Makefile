@@ -1,0 +1,42 @@
+# oncorwd — every target installs what it needs first: on a fresh machine `make demo` and
+# `make test` are the whole set-up.
+SHELL := /bin/bash
+UV_VERSION := 0.9.30
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+RUN := $(UV) run --frozen --all-extras
+DEMO_HOME := .oncorwd/demo
+export UV_LINK_MODE := copy
+
+.PHONY: install services demo test bench lint generate clean
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --frozen --all-extras
+
+services:
+	bash scripts/ensure-services.sh
+
+demo: install
+	ONCORWD_HOME=$(DEMO_HOME) $(RUN) oncorwd synth --sites 3 --patients 5000 --seed 42 \
+		--out $(DEMO_HOME)/synth --load
+
+test: install services
+	$(RUN) oncorwd dictionary generate --check
+	$(RUN) pytest -q
+
+bench: install services
+	$(RUN) python benchmarks/run.py
+
+lint: install
+	$(RUN) ruff check src tests benchmarks
+	$(RUN) mypy src
+
+generate: install
+	$(RUN) oncorwd dictionary generate
+
+clean:
+	rm -rf .oncorwd .pytest_cache .mypy_cache .ruff_cache

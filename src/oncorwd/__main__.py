@@ -1,0 +1,5 @@
+"""``python -m oncorwd`` runs the CLI."""
+
+from oncorwd.cli import main
+
+main()

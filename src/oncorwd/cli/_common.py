@@ -1,0 +1,47 @@
+"""Shared CLI plumbing: one console, error rendering, progress bars."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from oncorwd.errors import OncorwdError, ValidationFailed
+
+__all__ = ["console", "err_console", "progress", "render_error"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def render_error(exc: OncorwdError) -> None:
+    """Print an oncorwd error for a person: what went wrong, where, and what to do next."""
+    err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=False)
+    if isinstance(exc, ValidationFailed):
+        err_console.print(f"  ({exc.total} problem(s) in total)")
+    if exc.hint:
+        err_console.print(f"[yellow]hint:[/] {exc.hint}", highlight=False)
+
+
+@contextmanager
+def progress() -> Iterator[Progress]:
+    """A rich progress display (on stderr, so JSON on stdout stays clean)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    ) as p:
+        yield p
