@@ -35,3 +35,35 @@ def check(
     console.print(t)
     if unknown:
         raise typer.Exit(1)
+
+
+@app.command()
+def systems() -> None:
+    """List the code systems with their number of codes (shipped plus loaded files)."""
+    from oncorwd.terminology import code_system_names, get_code_system
+
+    t = Table(title="code systems")
+    for col in ("name", "title", "codes", "kind"):
+        t.add_column(col)
+    for name in code_system_names():
+        cs = get_code_system(name)
+        kind = "local" if cs.local else ("open (format only)" if not cs.closed else "curated")
+        t.add_row(name, cs.title, f"{len(cs.codes()):,}", kind)
+    console.print(t)
+
+
+@app.command(name="load")
+def load_file(
+    system: Annotated[str, typer.Argument(help="code system name to extend, e.g. ccam")],
+    path: Annotated[str, typer.Argument(help="CSV file of a full terminology you are licensed for")],
+    code_column: Annotated[str, typer.Option(help="column holding the codes")] = "code",
+    label_column: Annotated[str, typer.Option(help="column holding the labels")] = "label",
+    sep: Annotated[str, typer.Option(help="field separator")] = ",",
+) -> None:
+    """Check that a terminology file loads; to use it for every command, put it in
+    $ONCORWD_TERMINOLOGY_DIR as <system>.csv."""
+    from oncorwd.terminology import load_code_system_file
+
+    n = load_code_system_file(system, path, code_column=code_column, label_column=label_column,
+                              sep=sep)
+    console.print(f"{n:,} codes read for {system} from {path}")
