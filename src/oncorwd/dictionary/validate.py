@@ -24,7 +24,7 @@ Rules and their names (``Problem.rule``):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -320,19 +320,25 @@ def integrity_checks() -> list[IntegrityCheck]:
 
 
 def integrity_query(version: int, schema_prefix: str = "", text_type: str = "VARCHAR",
-                    limit: int = 1000) -> str:
+                    limit: int = 1000, tables: Collection[str] | None = None) -> str | None:
     """All cross-table rules as one ``UNION ALL`` query (one pass, one Spark job).
 
-    Columns: ``table_name, field, rule, record_key, value``; ``text_type`` is the engine's text
-    type (``VARCHAR``, ``TEXT``, ``STRING``).
+    Columns: ``check_no, record_key, value``; ``text_type`` is the engine's text type
+    (``VARCHAR``, ``TEXT``, ``STRING``). With ``tables``, only the rules about those tables (a
+    rule selects rows of its own table, so on an empty table it cannot fail); None if no rule is
+    left.
     """
     parts = []
     for i, c in enumerate(integrity_checks()):
+        if tables is not None and c.table not in tables:
+            continue
         inner = c.render(version, schema_prefix)
         parts.append(
             f"SELECT {i} AS check_no, CAST(q{i}.record_key AS {text_type}) AS record_key, "
             f"CAST(q{i}.value AS {text_type}) AS value FROM ({inner}) q{i}"
         )
+    if not parts:
+        return None
     return " UNION ALL ".join(parts) + f" LIMIT {int(limit)}"
 
 
