@@ -106,6 +106,9 @@ def test_closed_lists_are_spelled_out(value_set: str, codes: set[str]) -> None:
 
 def test_every_table_has_the_technical_fields() -> None:
     for e in load_dictionary().entities:
+        if e.derived:
+            assert {"site_id", "data_version"} <= {f.name for f in e.fields}
+            continue
         names = {f.name for f in e.fields}
         assert {"site_id", "data_version", "source_system", "source_type",
                 "source_document"} <= names, e.name
@@ -125,3 +128,13 @@ def test_export_has_entities_fields_items_and_variables() -> None:
     fields = [f for e in data["entities"] for f in e["fields"]]
     assert all("item" in f for f in fields)
     assert {f["item"] for f in fields if f["item"]} == set(load_dictionary().items)
+
+
+def test_cohort_variables_table_is_generated_from_the_variables() -> None:
+    d = load_dictionary()
+    table = d.entity("cohort_variables")
+    assert table.derived and table.key == "cancer_id"
+    names = [f.name for f in table.fields]
+    assert names[:2] == ["cancer_id", "patient_id"]
+    assert [v.name for v in d.variables] == names[2:-2]
+    assert table.field("diagnosis_date").type == "full_date"

@@ -11,7 +11,16 @@ import yaml
 from oncorwd.dictionary.model import Dictionary, Entity, FieldDef, ValueSet, Variable
 from oncorwd.errors import DictionaryError
 
-__all__ = ["DATE_IMPUTATION", "OSIRIS_VERSION", "SCHEMA_VERSION", "load_dictionary"]
+__all__ = [
+    "COHORT_VARIABLES",
+    "DATE_IMPUTATION",
+    "OSIRIS_VERSION",
+    "SCHEMA_VERSION",
+    "load_dictionary",
+]
+
+#: Name of the derived wide table of cohort variables.
+COHORT_VARIABLES = "cohort_variables"
 
 OSIRIS_VERSION = "OSIRIS RWD 2025-2"
 #: Bump whenever the generated DDL changes; stores record it and refuse newer ones.
@@ -37,6 +46,34 @@ def _with_technical(raw: dict[str, Any], technical: list[FieldDef]) -> Entity:
                                      "status": entity.source_type_status})
         fields.append(t)
     return entity.model_copy(update={"fields": tuple(fields)})
+
+
+_VARIABLE_TYPES = {"date": "full_date"}
+
+
+def _cohort_variables_entity(variables: tuple[Variable, ...],
+                             technical: list[FieldDef]) -> Entity:
+    """The wide derived table: one row per patient per cancer, one column per variable."""
+    keys = [
+        FieldDef(name="cancer_id", status="M", type="string", references="cancer.cancer_id",
+                 label_fr="Cancer", label_en="Cancer"),
+        FieldDef(name="patient_id", status="M", type="string",
+                 references="patient.patient_id", label_fr="Patient", label_en="Patient"),
+    ]
+    fields = [
+        FieldDef(name=v.name, type=_VARIABLE_TYPES.get(v.type, v.type),  # type: ignore[arg-type]
+                 status="C", label_fr=v.label_fr, label_en=v.label_en, value_set=v.value_set,
+                 code_system=v.code_system, unit=v.unit, description=v.derivation)
+        for v in variables
+    ]
+    tech = [t for t in technical if t.name in ("site_id", "data_version")]
+    return Entity(
+        name=COHORT_VARIABLES, section="derived", derived=True,
+        label_fr="Variables de cohorte", label_en="Cohort variables",
+        description="One row per patient per cancer, computed at ingest from the MDS tables "
+        "(see the cohort variables section): the table the cohort engine filters on.",
+        key="cancer_id", parent="cancer", fields=(*keys, *fields, *tech),
+    )
 
 
 def _check(d: Dictionary) -> None:
@@ -78,6 +115,8 @@ def load_dictionary() -> Dictionary:
     value_sets = tuple(ValueSet.model_validate(v) for v in _read("value_sets.yaml"))
     raw_vars = _read("variables.yaml") or []
     variables = tuple(Variable.model_validate(v) for v in raw_vars)
+    if variables:
+        entities = (*entities, _cohort_variables_entity(variables, technical))
     d = Dictionary(
         version=OSIRIS_VERSION,
         schema_version=SCHEMA_VERSION,

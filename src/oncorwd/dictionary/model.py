@@ -26,8 +26,10 @@ __all__ = [
 
 #: Types an MDS item can have. ``date`` is a partial date (year/month/day parts with ``UN``)
 #: and ``datetime`` a partial date plus ``HH:MM``; both expand to several physical columns.
+#: ``full_date`` is a plain DATE (derived values such as the cohort variables' dates).
 FieldType = Literal[
-    "string", "integer", "decimal", "boolean", "code", "enum", "date", "datetime", "link"
+    "string", "integer", "decimal", "boolean", "code", "enum", "date", "datetime", "link",
+    "full_date",
 ]
 
 #: Physical column types, mapped per engine in :mod:`oncorwd.dictionary.physical`.
@@ -122,6 +124,7 @@ class Entity(_Frozen):
 
     name: str
     section: str
+    derived: bool = Field(False, description="computed at ingest from the MDS tables")
     label_fr: str
     label_en: str
     description: str

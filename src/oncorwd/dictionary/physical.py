@@ -43,7 +43,7 @@ _ARROW_TYPES: dict[LogicalType, pa.DataType] = {
 
 _SCALAR: dict[str, LogicalType] = {
     "string": "string", "integer": "integer", "decimal": "double", "boolean": "boolean",
-    "code": "string", "enum": "string", "link": "string",
+    "code": "string", "enum": "string", "link": "string", "full_date": "date",
 }
 
 
