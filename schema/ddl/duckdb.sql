@@ -363,6 +363,7 @@ CREATE TABLE IF NOT EXISTS biomarker (
     cancer_id VARCHAR,
     sample_id VARCHAR,
     biomarker_type VARCHAR,
+    biomarker_name VARCHAR,
     biomarker_code VARCHAR,
     technique VARCHAR,
     status VARCHAR,

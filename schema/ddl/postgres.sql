@@ -363,6 +363,7 @@ CREATE TABLE IF NOT EXISTS biomarker (
     cancer_id TEXT,
     sample_id TEXT,
     biomarker_type TEXT,
+    biomarker_name TEXT,
     biomarker_code TEXT,
     technique TEXT,
     status TEXT,

@@ -348,6 +348,7 @@ CREATE TABLE IF NOT EXISTS biomarker (
     cancer_id STRING,
     sample_id STRING,
     biomarker_type STRING,
+    biomarker_name STRING,
     biomarker_code STRING,
     technique STRING,
     status STRING,

@@ -119,7 +119,7 @@ def _imaging(rng: np.random.Generator, n: int) -> pa.Table:
 def _biomarkers(rng: np.random.Generator, n: int) -> pa.Table:
     return pa.table({
         "biomarker_id": _ids("B", n), "patient_id": _ids("P", n), "cancer_id": _ids("C", n),
-        "biomarker_code": pa.array(["16112-5"] * n),
+        "biomarker_name": pa.array(["ER"] * n), "biomarker_code": pa.array(["16112-5"] * n),
         "status": _choice(rng, ["POSITIVE", "NEGATIVE"], n),
         "value_numeric": pa.array([[0.1, 12.345, None, 1e-7][i % 4] for i in range(n)]),
     })

@@ -123,6 +123,17 @@ def test_later_loads_keep_earlier_versions_readable(loaded: Loaded) -> None:
         assert store.info()["latest_version"] == 2 and store.info()["versions"] == 2
 
 
+def test_reloading_unchanged_content_adds_no_version(store_url: str) -> None:
+    tables = site_tables(12)
+    with open_store(store_url) as store:
+        first = store.load(tables, site_id=SITE)
+        again = store.load(tables, site_id=SITE, note="re-run")
+        assert again == first
+        assert [v.version for v in store.versions()] == [1]
+        changed = store.load(site_tables(12, variant=1), site_id=SITE)
+        assert changed.version == 2 and changed.fingerprint != first.fingerprint
+
+
 def test_query_sees_one_version_under_entity_names(loaded: Loaded) -> None:
     with open_store(loaded.url) as store:
         count = "SELECT count(*) AS n FROM patient"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,8 +20,10 @@ from oncorwd.errors import OncorwdError, ValidationFailed
 
 __all__ = ["console", "err_console", "progress", "render_error"]
 
-console = Console()
-err_console = Console(stderr=True)
+#: Outside a terminal (logs, CI, pipes) rich would wrap at 80 columns; tables need more.
+_WIDTH = None if sys.stdout.isatty() else 140
+console = Console(width=_WIDTH)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 
 def render_error(exc: OncorwdError) -> None:

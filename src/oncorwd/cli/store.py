@@ -63,7 +63,7 @@ def parquet_tables(directory: Path) -> dict[str, Path]:
 
 def load_with_progress(s, tables: dict[str, object], site_id: str, note: str | None):  # type: ignore[no-untyped-def]
     with progress() as p:
-        task = p.add_task("loading", total=len(tables))
+        task = p.add_task("loading", total=len(load_dictionary().entities))
 
         def on_progress(table: str, rows: int) -> None:
             p.update(task, advance=1, description=f"{table}: {rows:,} rows")

@@ -43,18 +43,33 @@ def synth(
         _load_all(written)
 
 
+_SUMMARY_SQL = (
+    "SELECT (SELECT count(*) FROM patient) AS patients, "
+    "(SELECT count(*) FROM cancer) AS cancers, "
+    "(SELECT count(*) FROM non_opposition WHERE non_opposition = 'N') AS objectors, "
+    "(SELECT count(*) FROM vital_status WHERE vital_status = '1') AS deceased, "
+    "(SELECT count(*) FROM drug_administration) AS drug_rows"
+)
+
+
 def _load_all(written: list[tuple[object, Path]]) -> None:
-    summary = Table(title="site stores")
-    for col in ("site", "FINESS", "version", "patients", "cancers", "drug rows", "store"):
-        summary.add_column(col)
+    summary = Table(title="site stores (latest version)")
+    for col in ("site", "FINESS", "version", "patients", "cancers", "objectors", "deceased",
+                "drug rows", "rows"):
+        summary.add_column(col, justify="left" if col in ("site", "FINESS") else "right")
+    locations = []
     for spec, path in written:
         site = spec.name  # type: ignore[attr-defined]
         with open_site_store(site) as s:
             s.init()
             tables = dict(parquet_tables(path / "osiris"))
             info = load_with_progress(s, tables, spec.site_id, "synthetic")  # type: ignore[attr-defined]
-            rc = info.row_counts
+            row = s.query(_SUMMARY_SQL).to_pylist()[0]
             summary.add_row(site, spec.site_id, str(info.version),  # type: ignore[attr-defined]
-                            f"{rc.get('patient', 0):,}", f"{rc.get('cancer', 0):,}",
-                            f"{rc.get('drug_administration', 0):,}", s.info()["location"])
+                            *(f"{row[k]:,}" for k in ("patients", "cancers", "objectors",
+                                                      "deceased", "drug_rows")),
+                            f"{sum(info.row_counts.values()):,}")
+            locations.append(f"{site}: {s.info()['location']}")
     console.print(summary)
+    for line in locations:
+        console.print(line, highlight=False)

@@ -96,6 +96,13 @@ class LoadTransaction(ABC):
         """Record ``info`` in the catalog and make the version visible, atomically."""
 
 
+class _Unchanged(Exception):  # noqa: N818 - control flow, never escapes load()
+    """Raised inside a load transaction to roll it back when nothing changed."""
+
+    def __init__(self, info: VersionInfo) -> None:
+        self.info = info
+
+
 class _Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
@@ -190,13 +197,22 @@ class Store(ABC):
         ``tables`` maps entity names to Arrow tables, readers or Parquet paths; missing
         entities are loaded empty. Raises ``StoreError`` for unknown names before anything is
         written and ``ValidationFailed`` with every problem found (nothing is loaded then).
+        Idempotent: content identical to the latest version (same fingerprint, same site) adds
+        no version and returns the latest one.
         """
         sources = prep.resolve_sources(tables)
         if self._check_schema_version() != SCHEMA_VERSION:
             self._create_or_upgrade()
-        with self._begin_load() as tx:
-            info = self._write_version(tx, sources, site_id, note, on_progress)
-            tx.commit(info)
+        previous = self.latest()
+        try:
+            with self._begin_load() as tx:
+                info = self._write_version(tx, sources, site_id, note, on_progress)
+                if (previous is not None and previous.fingerprint == info.fingerprint
+                        and previous.site_id == site_id):
+                    raise _Unchanged(previous)
+                tx.commit(info)
+        except _Unchanged as same:
+            return same.info
         return info
 
     def _write_version(self, tx: LoadTransaction, sources: Mapping[str, prep.TableSource],
