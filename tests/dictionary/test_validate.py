@@ -120,7 +120,8 @@ def test_cross_table_rules_find_death_before_birth_and_orphans() -> None:
                 for p in integrity_problems(rows)}
     assert ("vital_status", "death_date", "chronology",
             "death_date before the patient's birth date") in problems
-    assert ("vital_status", "patient_id", "reference", "patient_id not found in patient") in problems
+    assert ("vital_status", "patient_id", "reference",
+            "patient_id not found in patient") in problems
     assert ("vital_status", "death_date", "chronology",
             "patient alive (4.1 = 0) with a death date") in problems
     assert len(problems) == 3

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
@@ -13,6 +14,10 @@ from oncorwd.cli._common import console, progress
 from oncorwd.config import get_settings
 from oncorwd.dictionary import load_dictionary
 from oncorwd.errors import ConfigError
+
+if TYPE_CHECKING:
+    from oncorwd.store import Store, VersionInfo
+    from oncorwd.store.prepare import TableSource
 
 app = typer.Typer(help="The site store: OSIRIS RWD tables, versioned, on DuckDB, PostgreSQL "
                   "or Spark.", no_args_is_help=True)
@@ -27,7 +32,7 @@ def _url(site: str, store: str | None) -> str:
     return store or get_settings().site_store_url(site)
 
 
-def open_site_store(site: str, store: str | None = None):  # type: ignore[no-untyped-def]
+def open_site_store(site: str, store: str | None = None) -> Store:
     from oncorwd.store import open_store
 
     return open_store(_url(site, store))
@@ -61,7 +66,8 @@ def parquet_tables(directory: Path) -> dict[str, Path]:
     return found
 
 
-def load_with_progress(s, tables: dict[str, object], site_id: str, note: str | None):  # type: ignore[no-untyped-def]
+def load_with_progress(s: Store, tables: Mapping[str, TableSource], site_id: str,
+                       note: str | None) -> VersionInfo:
     with progress() as p:
         task = p.add_task("loading", total=len(load_dictionary().entities))
 
@@ -83,7 +89,7 @@ def load(
     tables = parquet_tables(directory)
     with open_site_store(site, store) as s:
         s.init()
-        info = load_with_progress(s, dict(tables), site_id, note)
+        info = load_with_progress(s, tables, site_id, note)
     console.print(f"[green]loaded version {info.version}[/] ({sum(info.row_counts.values()):,} "
                   f"rows, fingerprint {info.fingerprint[:12]})")
 

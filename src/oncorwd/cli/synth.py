@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.progress import TaskID
 from rich.table import Table
 
 from oncorwd.cli._common import console, progress
 from oncorwd.cli.store import load_with_progress, open_site_store, parquet_tables
+
+if TYPE_CHECKING:
+    from oncorwd.synth import SiteSpec
 
 
 def synth(
@@ -27,18 +31,18 @@ def synth(
     from oncorwd.synth import default_network, write_site
 
     network = default_network(sites, patients, seed)
-    written: list[tuple[object, Path]] = []
+    written: list[tuple[SiteSpec, Path]] = []
     with progress() as p:
         for spec in network:
             task = p.add_task(f"{spec.name}", total=spec.n_patients)
 
-            def advance(done: int, task: int = task) -> None:
+            def advance(done: int, task: TaskID = task) -> None:
                 p.update(task, completed=done)
 
             path = write_site(spec, seed, out, chunk_size=chunk_size, progress=advance)
             written.append((spec, path))
     for spec, path in written:
-        console.print(f"{spec.name}: {path}")  # type: ignore[attr-defined]
+        console.print(f"{spec.name}: {path}")
     if load:
         _load_all(written)
 
@@ -52,20 +56,20 @@ _SUMMARY_SQL = (
 )
 
 
-def _load_all(written: list[tuple[object, Path]]) -> None:
+def _load_all(written: list[tuple[SiteSpec, Path]]) -> None:
     summary = Table(title="site stores (latest version)")
     for col in ("site", "FINESS", "version", "patients", "cancers", "objectors", "deceased",
                 "drug rows", "rows"):
         summary.add_column(col, justify="left" if col in ("site", "FINESS") else "right")
     locations = []
     for spec, path in written:
-        site = spec.name  # type: ignore[attr-defined]
+        site = spec.name
         with open_site_store(site) as s:
             s.init()
-            tables = dict(parquet_tables(path / "osiris"))
-            info = load_with_progress(s, tables, spec.site_id, "synthetic")  # type: ignore[attr-defined]
+            tables = parquet_tables(path / "osiris")
+            info = load_with_progress(s, tables, spec.site_id, "synthetic")
             row = s.query(_SUMMARY_SQL).to_pylist()[0]
-            summary.add_row(site, spec.site_id, str(info.version),  # type: ignore[attr-defined]
+            summary.add_row(site, spec.site_id, str(info.version),
                             *(f"{row[k]:,}" for k in ("patients", "cancers", "objectors",
                                                       "deceased", "drug_rows")),
                             f"{sum(info.row_counts.values()):,}")

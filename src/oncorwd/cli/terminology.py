@@ -55,7 +55,8 @@ def systems() -> None:
 @app.command(name="load")
 def load_file(
     system: Annotated[str, typer.Argument(help="code system name to extend, e.g. ccam")],
-    path: Annotated[str, typer.Argument(help="CSV file of a full terminology you are licensed for")],
+    path: Annotated[str, typer.Argument(
+        help="CSV file of a full terminology you are licensed for")],
     code_column: Annotated[str, typer.Option(help="column holding the codes")] = "code",
     label_column: Annotated[str, typer.Option(help="column holding the labels")] = "label",
     sep: Annotated[str, typer.Option(help="field separator")] = ",",

@@ -5,6 +5,7 @@ difference, so they can never drift from the declarations."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,7 @@ def _json(data: Any) -> str:
 
 #: Repository-relative path -> producer of its text.
 GENERATED_FILES: dict[str, Callable[[], str]] = {
-    **{f"schema/ddl/{engine}.sql": (lambda e=engine: schema_ddl(e)) for engine in ENGINES},
+    **{f"schema/ddl/{engine}.sql": partial(schema_ddl, engine) for engine in ENGINES},
     "schema/osiris_rwd.schema.json": lambda: _json(json_schema()),
     "docs/data-dictionary.md": data_dictionary_markdown,
 }

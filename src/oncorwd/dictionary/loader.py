@@ -61,7 +61,7 @@ def _cohort_variables_entity(variables: tuple[Variable, ...],
                  references="patient.patient_id", label_fr="Patient", label_en="Patient"),
     ]
     fields = [
-        FieldDef(name=v.name, type=_VARIABLE_TYPES.get(v.type, v.type),  # type: ignore[arg-type]
+        FieldDef(name=v.name, type=_VARIABLE_TYPES.get(v.type, v.type),
                  status="C", label_fr=v.label_fr, label_en=v.label_en, value_set=v.value_set,
                  code_system=v.code_system, unit=v.unit, description=v.derivation)
         for v in variables

@@ -96,8 +96,9 @@ class LoadTransaction(ABC):
         """Record ``info`` in the catalog and make the version visible, atomically."""
 
 
-class _Unchanged(Exception):  # noqa: N818 - control flow, never escapes load()
-    """Raised inside a load transaction to roll it back when nothing changed."""
+class _Unchanged(Exception):
+    """Raised inside a load transaction to roll it back when nothing changed (control flow
+    only: it never escapes ``load``)."""
 
     def __init__(self, info: VersionInfo) -> None:
         self.info = info
