@@ -44,3 +44,10 @@ if ! command -v java >/dev/null; then
   echo "Java not found: installing a headless JRE for Spark"
   apt_install openjdk-17-jre-headless
 fi
+
+# Headless Chromium for the browser tests (Playwright drives Debian's chromium; no browser
+# download).
+if ! command -v chromium >/dev/null; then
+  echo "Chromium not found: installing Debian's chromium for the browser tests"
+  apt_install chromium
+fi

@@ -1,0 +1,1 @@
+"""Structuration: from a hospital's exports to a validated OSIRIS RWD store."""
