@@ -11,7 +11,8 @@ import pytest
 
 from oncorwd.dictionary import load_dictionary
 from oncorwd.dictionary.ddl import schema_ddl
-from oncorwd.dictionary.generate import GENERATED_FILES, json_schema, render_all
+from oncorwd.dictionary.generate import json_schema
+from oncorwd.generated import GENERATED_FILES, render_all
 
 ROOT = Path(__file__).resolve().parents[2]
 

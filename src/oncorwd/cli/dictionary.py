@@ -14,8 +14,8 @@ from rich.table import Table
 from oncorwd.cli._common import console
 from oncorwd.dictionary import load_dictionary
 from oncorwd.dictionary.generate import export as export_dictionary
-from oncorwd.dictionary.generate import render_all, write_all
 from oncorwd.errors import ConfigError
+from oncorwd.generated import render_all, write_all
 
 app = typer.Typer(help="The OSIRIS RWD dictionary: tables, fields, value sets, cohort variables.",
                   no_args_is_help=True)
@@ -115,7 +115,7 @@ def generate(
     check: Annotated[bool, typer.Option(
         "--check", help="only check the files are up to date; exit 1 if not")] = False,
 ) -> None:
-    """Regenerate the DDL per engine, the JSON Schema and docs/data-dictionary.md."""
+    """Regenerate the DDL per engine, the JSON Schemas and docs/data-dictionary.md."""
     if check:
         stale = [rel for rel, text in render_all().items()
                  if not (root / rel).exists() or (root / rel).read_text("utf-8") != text]

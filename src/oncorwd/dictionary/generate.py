@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -17,7 +16,7 @@ from oncorwd.dictionary.loader import load_dictionary
 from oncorwd.dictionary.model import Column, Entity, FieldDef
 from oncorwd.dictionary.physical import ENGINES, columns
 
-__all__ = ["GENERATED_FILES", "export", "json_schema", "render_all", "write_all"]
+__all__ = ["GENERATED_FILES", "export", "json_schema"]
 
 _JSON_TYPES = {
     "string": "string", "smallint": "integer", "integer": "integer", "bigint": "integer",
@@ -125,20 +124,3 @@ GENERATED_FILES: dict[str, Callable[[], str]] = {
     "schema/osiris_rwd.schema.json": lambda: _json(json_schema()),
     "docs/data-dictionary.md": data_dictionary_markdown,
 }
-
-
-def render_all() -> dict[str, str]:
-    return {path: produce() for path, produce in GENERATED_FILES.items()}
-
-
-def write_all(root: Path) -> list[Path]:
-    """Write every generated file under ``root`` (the repository); returns what changed."""
-    changed = []
-    for rel, text in render_all().items():
-        path = root / rel
-        if path.exists() and path.read_text("utf-8") == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-        changed.append(path)
-    return changed
