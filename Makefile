@@ -20,12 +20,10 @@ install: $(UV)
 services:
 	bash scripts/ensure-services.sh
 
-demo: install
-	ONCORWD_HOME=$(DEMO_HOME) $(RUN) oncorwd synth --sites 3 --patients 5000 --seed 42 \
-		--out $(DEMO_HOME)/synth --load
+demo: install services
+	ONCORWD_HOME=$(DEMO_HOME) RUN="$(RUN)" bash scripts/demo.sh
 
 test: install services
-	$(RUN) oncorwd dictionary generate --check
 	$(RUN) pytest -q
 
 bench: install services

@@ -271,3 +271,21 @@ def test_init_upgrades_an_older_store(store_url: str) -> None:
         store.load(site_tables(5), site_id=SITE)
         assert store.read("cancer").schema == arrow_schema(load_dictionary().entity("cancer"))
         assert store.read("measure").num_rows == 0
+
+
+def test_validated_tables_skip_row_rules_but_not_integrity(store_url: str) -> None:
+    """``validated=True`` (ingest, which ran the rules itself) gives the same version as a
+    validating load; the cross-table rules still run."""
+    tables = {n: expected(n, t, 0) for n, t in site_tables(15).items()}
+    with open_store(store_url) as store:
+        trusted = store.load(tables, site_id=SITE, validated=True)
+        assert trusted.fingerprint == fingerprint_of(tables)
+        assert store.read("cancer").equals(expected("cancer", tables["cancer"], 1))
+        orphan = dict(tables, patient=tables["patient"].slice(1))
+        with pytest.raises(ValidationFailed) as refused:
+            store.load(orphan, site_id=SITE, validated=True)
+        assert ("cancer", "patient_id", "reference") in {
+            (p.table, p.field, p.rule) for p in refused.value.problems}
+        with pytest.raises(StoreError, match="unknown table"):
+            store.load(tables, site_id=SITE, validated=["tumour"])
+        assert store.versions() == [trusted]

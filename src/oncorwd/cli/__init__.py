@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from oncorwd import __version__
-from oncorwd.cli import dictionary, store, synth, terminology
+from oncorwd.cli import dictionary, ingest, quality, store, synth, terminology
 from oncorwd.cli._common import render_error
 from oncorwd.errors import OncorwdError
 
@@ -23,8 +23,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(dictionary.app, name="dictionary")
+app.add_typer(ingest.app, name="ingest")
 app.add_typer(store.app, name="store")
 app.add_typer(terminology.app, name="terminology")
+app.add_typer(quality.app, name="quality")
 app.command(name="synth")(synth.synth)
 
 

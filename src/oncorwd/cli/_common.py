@@ -28,11 +28,13 @@ err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 def render_error(exc: OncorwdError) -> None:
     """Print an oncorwd error for a person: what went wrong, where, and what to do next."""
-    err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=False)
+    err_console.print("[bold red]error:[/]", end=" ")
+    err_console.print(exc.message, highlight=False, markup=False)
     if isinstance(exc, ValidationFailed):
         err_console.print(f"  ({exc.total} problem(s) in total)")
     if exc.hint:
-        err_console.print(f"[yellow]hint:[/] {exc.hint}", highlight=False)
+        err_console.print("[yellow]hint:[/]", end=" ")
+        err_console.print(exc.hint, highlight=False, markup=False)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from oncorwd.cli.store import load_with_progress, open_site_store, parquet_table
 
 if TYPE_CHECKING:
     from oncorwd.synth import SiteSpec
+    from oncorwd.synth.raw import RawExport
 
 
 def synth(
@@ -25,9 +26,19 @@ def synth(
     chunk_size: Annotated[int, typer.Option(min=1000, help="patients per chunk")] = 200_000,
     load: Annotated[bool, typer.Option(
         "--load/--no-load", help="load each site into its store (<ONCORWD_HOME>/sites/)")] = False,
+    raw: Annotated[bool, typer.Option(
+        "--raw", help="write raw hospital exports instead (3 sites in 3 shapes: latin-1 CSV "
+        "dump, Excel workbook, PostgreSQL warehouse), each with its mapping spec and the "
+        "ground truth of the faults planted in it")] = False,
+    postgres_url: Annotated[str, typer.Option(
+        envvar="ONCORWD_DWH_URL", help="PostgreSQL database for the warehouse shape (--raw)")] = (
+        "postgresql://postgres@127.0.0.1:5432/test"),
 ) -> None:
     """Generate realistic synthetic French cancer centres as OSIRIS RWD Parquet tables, with a
-    ground-truth file of the planted effects."""
+    ground-truth file of the planted effects (or, with --raw, as raw hospital exports)."""
+    if raw:
+        _raw(out, patients, seed, postgres_url)
+        return
     from oncorwd.synth import default_network, write_site
 
     network = default_network(sites, patients, seed)
@@ -45,6 +56,31 @@ def synth(
         console.print(f"{spec.name}: {path}")
     if load:
         _load_all(written)
+
+
+def _expected_quarantine(export: RawExport) -> int:
+    total = 0
+    for table in export.faults.get("expected", {}):
+        q = export.expected(table).get("quarantined", 0)
+        total += sum(q.values()) if isinstance(q, dict) else int(q)
+    return total
+
+
+def _raw(out: Path, patients: int, seed: int, postgres_url: str) -> None:
+    from oncorwd.synth.raw import demo_raw_network
+
+    with progress() as p:
+        task = p.add_task("raw exports (3 sites, 3 shapes)", total=None)
+        exports = demo_raw_network(out, n_patients=patients, seed=seed,
+                                   postgres_url=postgres_url)
+        p.update(task, total=1, completed=1)
+    t = Table(title="raw hospital exports")
+    for col in ("site", "shape", "mapping spec", "rows expected in quarantine"):
+        t.add_column(col)
+    for e in exports:
+        t.add_row(e.site.name, e.shape, str(e.spec_path), f"{_expected_quarantine(e):,}")
+    console.print(t)
+    console.print("ingest each with `oncorwd ingest run --mapping <mapping spec>`")
 
 
 _SUMMARY_SQL = (

@@ -1,7 +1,9 @@
 """Validators generated from the dictionary.
 
 ``prepare_batch`` turns one producer batch into a typed table of the store's schema, or refuses
-it with every problem found (table, row, field, value, rule). ``integrity_checks`` are the
+it with every problem found (table, row, field, value, rule). ``validate_batch`` runs the same
+rules without refusing: it returns the typed rows, a mask of the bad ones and every problem, so
+ingest can quarantine bad rows and load the others. ``integrity_checks`` are the
 cross-table rules (references, chronology) as SQL the store runs inside its load transaction,
 so they see the whole new version whatever the engine.
 
@@ -39,11 +41,13 @@ from oncorwd.errors import Problem, ValidationFailed
 
 __all__ = [
     "MAX_PROBLEMS_PER_RULE",
+    "PROBLEMS_SCHEMA",
     "IntegrityCheck",
     "integrity_checks",
     "integrity_problems",
     "integrity_query",
     "prepare_batch",
+    "validate_batch",
 ]
 
 #: Problems listed per (field, rule); the total is always counted.
@@ -51,25 +55,73 @@ MAX_PROBLEMS_PER_RULE = 50
 
 
 class _Collector:
+    """Every broken rule of one batch, as row indices per (field, rule): vectorised, uncapped.
+
+    ``prepare_batch`` lists the first :data:`MAX_PROBLEMS_PER_RULE` of each; ``validate_batch``
+    returns them all (a quarantine needs every bad row).
+    """
+
     def __init__(self, table: str, row_offset: int) -> None:
         self.table, self.row_offset = table, row_offset
-        self.problems: list[Problem] = []
-        self.total = 0
+        self.entries: list[tuple[np.ndarray, pa.Array, str, str, str]] = []
+        self.table_level: list[Problem] = []
+
+    @property
+    def total(self) -> int:
+        return sum(len(e[0]) for e in self.entries) + len(self.table_level)
 
     def add(self, mask: pa.Array | np.ndarray, values: pa.Array, field: str, rule: str,
             message: str) -> None:
         m = np.asarray(mask.to_numpy(zero_copy_only=False) if isinstance(mask, pa.Array)
                        else mask, dtype=bool)
         idx = np.flatnonzero(m)
-        self.total += len(idx)
-        for i in idx[:MAX_PROBLEMS_PER_RULE]:
-            v = values[int(i)].as_py()
-            row = self.row_offset + int(i) + 1
-            self.problems.append(Problem(self.table, row, field, v, rule, message))
+        if len(idx):
+            self.entries.append((idx, values.take(pa.array(idx)), field, rule, message))
 
     def add_one(self, field: str | None, rule: str, message: str, value: object = None) -> None:
-        self.total += 1
-        self.problems.append(Problem(self.table, None, field, value, rule, message))
+        self.table_level.append(Problem(self.table, None, field, value, rule, message))
+
+    def problems(self, per_rule: int = MAX_PROBLEMS_PER_RULE) -> list[Problem]:
+        out = list(self.table_level)
+        for idx, values, field, rule, message in self.entries:
+            for i, v in zip(idx[:per_rule], values[:per_rule], strict=False):
+                out.append(Problem(self.table, self.row_offset + int(i) + 1, field, v.as_py(),
+                                   rule, message))
+        return out
+
+    def bad_rows(self, n: int) -> np.ndarray:
+        bad = np.zeros(n, dtype=bool)
+        for idx, *_ in self.entries:
+            bad[idx] = True
+        return bad
+
+    def as_table(self) -> pa.Table:
+        """One row per (row, field, rule); see :data:`PROBLEMS_SCHEMA`."""
+        parts = [pa.table({
+            "index": pa.array(idx, pa.int64()),
+            "row": pa.array(idx + self.row_offset + 1, pa.int64()),
+            "field": pa.array([field] * len(idx), pa.string()),
+            "value": _as_text(values),
+            "rule": pa.array([rule] * len(idx), pa.string()),
+            "message": pa.array([message] * len(idx), pa.string()),
+        }, schema=PROBLEMS_SCHEMA) for idx, values, field, rule, message in self.entries]
+        return pa.concat_tables(parts) if parts else PROBLEMS_SCHEMA.empty_table()
+
+
+#: Schema of the problems table :func:`validate_batch` returns: ``index`` is the 0-based
+#: position in the batch, ``row`` the 1-based row of the whole input (``row_offset`` + index + 1).
+PROBLEMS_SCHEMA = pa.schema([("index", pa.int64()), ("row", pa.int64()), ("field", pa.string()),
+                             ("value", pa.string()), ("rule", pa.string()),
+                             ("message", pa.string())])
+
+
+def _as_text(values: pa.Array) -> pa.Array:
+    if pa.types.is_string(values.type):
+        return values
+    try:
+        return pc.cast(values, pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pa.array([None if v is None else str(v) for v in values.to_pylist()], pa.string())
 
 
 def _cast(col: pa.Array, target: pa.DataType, name: str, out: _Collector) -> pa.Array:
@@ -82,18 +134,21 @@ def _cast(col: pa.Array, target: pa.DataType, name: str, out: _Collector) -> pa.
         return pc.cast(source, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
-    values = source.to_pylist()
-    good: list[object] = []
-    bad = np.zeros(len(values), dtype=bool)
-    for i, v in enumerate(values):
-        try:
-            good.append(None if v is None else pc.cast(pa.array([v]), target)[0].as_py())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            good.append(None)
-            bad[i] = True
-    out.add(bad, pa.array([None if v is None else str(v) for v in values]), name, "type",
-            f"not a valid {target}")
-    return pa.array(good, type=target)
+    # Some values do not convert: find which, once per distinct value (exports repeat values).
+    distinct = pc.unique(pc.drop_null(source))
+    refused = [v for v in distinct.to_pylist() if not _casts(v, distinct.type, target)]
+    bad = pc.fill_null(pc.is_in(source, pa.array(refused, distinct.type)), False)
+    text = source if pa.types.is_string(source.type) else _as_text(source)
+    out.add(bad, text, name, "type", f"not a valid {target}")
+    return pc.cast(pc.if_else(bad, pa.scalar(None, source.type), source), target)
+
+
+def _casts(value: object, source: pa.DataType, target: pa.DataType) -> bool:
+    try:
+        pc.cast(pa.array([value], source), target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
 
 
 def _conform(entity: Entity, table: pa.Table, out: _Collector) -> dict[str, pa.Array]:
@@ -187,13 +242,22 @@ def _check_values(entity: Entity, arrays: dict[str, pa.Array], out: _Collector) 
             out.add(mask, arrays[f.name], f.name, rule, message)
 
 
-def _check_keys(entity: Entity, arrays: dict[str, pa.Array], out: _Collector) -> None:
+def _check_keys(entity: Entity, arrays: dict[str, pa.Array], out: _Collector,
+                first_kept: bool) -> None:
+    """Duplicate record identifiers: every occurrence, or (``first_kept``) all but the first."""
     keys = arrays[entity.key]
     counts = pc.value_counts(pc.drop_null(keys))
     dup_values = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-    if len(dup_values):
-        out.add(pc.is_in(keys, dup_values), keys, entity.key, "duplicate_key",
-                "record identifier appears more than once")
+    if not len(dup_values):
+        return
+    mask = _np(pc.is_in(keys, dup_values))
+    if first_kept:
+        index = pa.table({"k": keys, "i": pa.array(np.arange(len(keys)))})
+        firsts = index.filter(pa.array(mask)).group_by("k").aggregate([("i", "min")])
+        mask[np.asarray(firsts.column("i_min").to_numpy())] = False
+    message = ("record identifier already used by an earlier row" if first_kept
+               else "record identifier appears more than once")
+    out.add(mask, keys, entity.key, "duplicate_key", message)
 
 
 def _check_site(arrays: dict[str, pa.Array], site_id: str, out: _Collector) -> None:
@@ -203,13 +267,8 @@ def _check_site(arrays: dict[str, pa.Array], site_id: str, out: _Collector) -> N
     arrays["site_id"] = pc.fill_null(site, site_id)
 
 
-def prepare_batch(entity_name: str, batch: pa.Table | pa.RecordBatch, *, site_id: str,
-                  row_offset: int = 0) -> pa.Table:
-    """Conform one batch to the store schema, derive partial dates, and validate it.
-
-    ``row_offset`` is the number of rows of this table before the batch, so problems name the
-    row of the whole input (1-based). Raises :class:`ValidationFailed` with every problem.
-    """
+def _validated(entity_name: str, batch: pa.Table | pa.RecordBatch, site_id: str,
+               row_offset: int, first_kept: bool) -> tuple[pa.Table, _Collector]:
     entity = load_dictionary().entity(entity_name)
     table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
     out = _Collector(entity_name, row_offset)
@@ -217,10 +276,48 @@ def prepare_batch(entity_name: str, batch: pa.Table | pa.RecordBatch, *, site_id
     _check_site(arrays, site_id, out)
     _derive_dates(entity, arrays, out)
     _check_values(entity, arrays, out)
-    _check_keys(entity, arrays, out)
+    _check_keys(entity, arrays, out, first_kept)
+    return pa.Table.from_arrays(list(arrays.values()), schema=arrow_schema(entity)), out
+
+
+def validate_batch(entity_name: str, table: pa.Table | pa.RecordBatch, *, site_id: str,
+                   row_offset: int = 0, check_keys: bool = True,
+                   ) -> tuple[pa.Table, np.ndarray, pa.Table]:
+    """Conform and validate one batch without refusing it: the caller decides what to do.
+
+    Returns ``(typed, bad, problems)``: ``typed`` has the store schema (every row, bad values
+    nulled where they could not be converted), ``bad`` is a numpy bool mask of the rows that
+    break at least one rule, and ``problems`` (:data:`PROBLEMS_SCHEMA`) lists every broken rule,
+    one row per (row, field, rule). Duplicate identifiers flag every occurrence but the first
+    (``check_keys=False`` skips the check, for callers that deduplicate across batches).
+    Problems about the batch itself (an unknown column) have a null ``index`` and ``row``.
+    """
+    typed, out = _validated(entity_name, table, site_id, row_offset, first_kept=True)
+    if not check_keys:
+        out.entries = [e for e in out.entries if e[3] != "duplicate_key"]
+    problems = out.as_table()
+    if out.table_level:
+        n = len(out.table_level)
+        problems = pa.concat_tables([problems, pa.table({
+            "index": pa.nulls(n, pa.int64()), "row": pa.nulls(n, pa.int64()),
+            "field": [p.field for p in out.table_level],
+            "value": pa.nulls(n, pa.string()),
+            "rule": [p.rule for p in out.table_level],
+            "message": [p.message for p in out.table_level]}, schema=PROBLEMS_SCHEMA)])
+    return typed, out.bad_rows(typed.num_rows), problems
+
+
+def prepare_batch(entity_name: str, batch: pa.Table | pa.RecordBatch, *, site_id: str,
+                  row_offset: int = 0) -> pa.Table:
+    """Conform one batch to the store schema, derive partial dates, and validate it.
+
+    ``row_offset`` is the number of rows of this table before the batch, so problems name the
+    row of the whole input (1-based). Raises :class:`ValidationFailed` with every problem.
+    """
+    typed, out = _validated(entity_name, batch, site_id, row_offset, first_kept=False)
     if out.total:
-        raise ValidationFailed(out.problems, total=out.total)
-    return pa.Table.from_arrays(list(arrays.values()), schema=arrow_schema(entity))
+        raise ValidationFailed(out.problems(), total=out.total)
+    return typed
 
 
 # --- cross-table rules -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from types import TracebackType
@@ -192,7 +192,8 @@ class Store(ABC):
     # --- load ------------------------------------------------------------------------------
 
     def load(self, tables: Mapping[str, prep.TableSource], *, site_id: str,
-             note: str | None = None, on_progress: ProgressCallback | None = None) -> VersionInfo:
+             note: str | None = None, on_progress: ProgressCallback | None = None,
+             validated: bool | Collection[str] = False) -> VersionInfo:
         """Load a new data version: every table or none.
 
         ``tables`` maps entity names to Arrow tables, readers or Parquet paths; missing
@@ -200,14 +201,21 @@ class Store(ABC):
         written and ``ValidationFailed`` with every problem found (nothing is loaded then).
         Idempotent: content identical to the latest version (same fingerprint, same site) adds
         no version and returns the latest one.
+
+        ``validated`` (True: every table; or a collection of table names) says those tables are
+        already exactly what :func:`~oncorwd.dictionary.validate.prepare_batch` returns (ingest's
+        validate step made them): their batches are only cast to the store schema, not
+        validated again. The cross-table rules and the fingerprint run whatever ``validated``.
+        Keep the default unless the producer ran the dictionary's rules itself.
         """
         sources = prep.resolve_sources(tables)
+        trusted = prep.trusted_tables(validated)
         if self._check_schema_version() != SCHEMA_VERSION:
             self._create_or_upgrade()
         previous = self.latest()
         try:
             with self._begin_load() as tx:
-                info = self._write_version(tx, sources, site_id, note, on_progress)
+                info = self._write_version(tx, sources, site_id, note, on_progress, trusted)
                 if (previous is not None and previous.fingerprint == info.fingerprint
                         and previous.site_id == site_id):
                     raise _Unchanged(previous)
@@ -218,12 +226,14 @@ class Store(ABC):
 
     def _write_version(self, tx: LoadTransaction, sources: Mapping[str, prep.TableSource],
                        site_id: str, note: str | None,
-                       on_progress: ProgressCallback | None) -> VersionInfo:
+                       on_progress: ProgressCallback | None,
+                       trusted: Collection[str] = ()) -> VersionInfo:
         fingerprint, problems = prep.Fingerprint(), _Problems()
         counts: dict[str, int] = {}
         for entity in load_dictionary().entities:
             counts[entity.name] = self._write_table(
-                tx, entity, sources.get(entity.name), site_id, fingerprint, problems)
+                tx, entity, sources.get(entity.name), site_id, fingerprint, problems,
+                entity.name in trusted)
             if on_progress is not None and not problems.total:
                 on_progress(entity.name, counts[entity.name])
         problems.raise_if_any()
@@ -238,13 +248,15 @@ class Store(ABC):
 
     def _write_table(self, tx: LoadTransaction, entity: Entity,
                      source: prep.TableSource | None, site_id: str,
-                     fingerprint: prep.Fingerprint, problems: _Problems) -> int:
+                     fingerprint: prep.Fingerprint, problems: _Problems,
+                     trusted: bool = False) -> int:
         """Stream one table into ``tx``; after a problem, keep validating but stop writing."""
         fingerprint.table(entity)
         rows = 0
         for chunk in prep.batches(source):
             try:
-                prepared = prep.prepare(entity, chunk, site_id, rows)
+                prepared = (prep.conform(entity, chunk) if trusted
+                            else prep.prepare(entity, chunk, site_id, rows))
             except ValidationFailed as e:
                 problems.add(e.problems, e.total)
                 prepared = None

@@ -31,10 +31,12 @@ __all__ = [
     "Fingerprint",
     "TableSource",
     "batches",
+    "conform",
     "integrity_problems",
     "integrity_sql",
     "prepare",
     "resolve_sources",
+    "trusted_tables",
     "with_version",
 ]
 
@@ -108,6 +110,32 @@ def prepare(entity: Entity, table: pa.Table, site_id: str, row_offset: int) -> p
     Raises :class:`ValidationFailed` listing every problem of the batch.
     """
     return prepare_batch(entity.name, table, site_id=site_id, row_offset=row_offset)
+
+
+def trusted_tables(validated: bool | Collection[str]) -> frozenset[str]:
+    """The tables ``Store.load(validated=...)`` only conforms (True: every table)."""
+    names = [e.name for e in load_dictionary().entities]
+    if validated is True:
+        return frozenset(names)
+    if validated is False:
+        return frozenset()
+    unknown = sorted(set(validated) - set(names))
+    if unknown:
+        raise StoreError(f"validated: unknown table(s): {', '.join(unknown)}", tables=unknown)
+    return frozenset(validated)
+
+
+def conform(entity: Entity, table: pa.Table) -> pa.Table:
+    """A batch already validated by the producer, cast to the store schema (absent columns
+    null). Values that do not cast raise: a producer that says "validated" must be right."""
+    schema = arrow_schema(entity)
+    unknown = sorted(set(table.column_names) - set(schema.names))
+    if unknown:
+        raise StoreError(f"{entity.name} has no column(s) {', '.join(unknown)}",
+                         table=entity.name, columns=unknown)
+    arrays = [table.column(f.name).combine_chunks().cast(f.type) if f.name in table.column_names
+              else pa.nulls(table.num_rows, f.type) for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def integrity_sql(version: int, schema_prefix: str, text_type: str,

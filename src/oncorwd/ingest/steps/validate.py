@@ -1,0 +1,93 @@
+"""Step ``validate``: the dictionary's rules, row by row, without refusing the whole batch.
+
+Each table goes through :func:`oncorwd.dictionary.validate.validate_batch` in slices of
+:data:`BATCH_ROWS`: values are typed to the store's schema, partial dates derived, and every
+broken rule (``required``, ``type``, ``value_set``, ``code``, ``range``, ``date_parts``,
+``future_date``, ``site``) quarantines its row with the raw source value. Then duplicate record
+identifiers across the whole table: the first good row keeps the key, the others are
+quarantined (``duplicate_key``). After this step the working tables have the store's types.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from oncorwd.dictionary import load_dictionary
+from oncorwd.dictionary.validate import validate_batch
+from oncorwd.errors import DataError
+from oncorwd.ingest.steps.context import IngestContext, data_columns, field_of
+
+__all__ = ["BATCH_ROWS", "run"]
+
+STEP = "validate"
+BATCH_ROWS = 1 << 17
+
+
+def _record(ctx: IngestContext, table: str, chunk: pa.Table, problems: pa.Table) -> None:
+    if problems.num_rows == 0:
+        return
+    if problems.column("index").null_count:
+        first = problems.filter(pc.is_null(problems.column("index"))).to_pylist()[0]
+        raise DataError(f"{table}: {first['message']}", table=table, field=first["field"],
+                        rule=first["rule"])
+    groups = problems.group_by(["field", "rule"]).aggregate([]).to_pylist()
+    for group in groups:
+        mine = problems.filter(pc.and_(pc.equal(problems.column("field"), group["field"]),
+                                       pc.equal(problems.column("rule"), group["rule"])))
+        mine = mine.sort_by("index")
+        mask = np.zeros(chunk.num_rows, dtype=bool)
+        mask[np.asarray(mine.column("index").to_numpy())] = True
+        ctx.quarantine_rows(table, chunk, mask, rule=group["rule"], step=STEP,
+                            message=_spread(mine.column("message"), mask),
+                            field_name=field_of(table, group["field"]),
+                            values=_spread(mine.column("value"), mask))
+
+
+def _spread(values: pa.ChunkedArray, mask: np.ndarray) -> pa.Array:
+    """Values of the masked rows (in row order) laid out over all rows, null elsewhere."""
+    positions = np.full(len(mask), -1, dtype=np.int64)
+    positions[np.flatnonzero(mask)] = np.arange(int(mask.sum()))
+    index = pa.array(positions, mask=positions < 0)
+    return pc.take(values.combine_chunks(), index)
+
+
+def _validate_table(ctx: IngestContext, table: str, data: pa.Table) -> pa.Table:
+    site = ctx.spec.site.site_id
+    extra = [c for c in data.column_names if c.startswith("_")]
+    pieces = []
+    for offset in range(0, max(data.num_rows, 1), BATCH_ROWS):
+        chunk = data.slice(offset, BATCH_ROWS)
+        typed, bad, problems = validate_batch(table, chunk.select(data_columns(chunk)),
+                                              site_id=site, row_offset=offset,
+                                              check_keys=False)
+        _record(ctx, table, chunk, problems)
+        for column in extra:
+            typed = typed.append_column(column, chunk.column(column))
+        pieces.append(ctx.drop(table, typed, bad))
+    return _deduplicate(ctx, table, pa.concat_tables(pieces))
+
+
+def _deduplicate(ctx: IngestContext, table: str, data: pa.Table) -> pa.Table:
+    key = load_dictionary().entity(table).key
+    keys = data.column(key).combine_chunks()
+    counts = pc.value_counts(pc.drop_null(keys))
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    if len(repeated) == 0:
+        return data
+    index = pa.table({"k": keys, "i": pa.array(np.arange(data.num_rows))})
+    firsts = index.group_by("k").aggregate([("i", "min")]).column("i_min")
+    dup = np.asarray(pc.fill_null(pc.is_in(keys, repeated), False).to_numpy(
+        zero_copy_only=False), dtype=bool)
+    dup[np.asarray(firsts.to_numpy())] = False
+    ctx.quarantine_rows(table, data, dup, rule="duplicate_key", step=STEP, field_name=key,
+                        message=f"{key} already used by an earlier row (first one kept)",
+                        values=keys)
+    return ctx.drop(table, data, dup)
+
+
+def run(ctx: IngestContext) -> None:
+    for i, (table, data) in enumerate(ctx.tables.items(), start=1):
+        ctx.tables[table] = _validate_table(ctx, table, data)
+        ctx.report(STEP, table, i, len(ctx.tables))
