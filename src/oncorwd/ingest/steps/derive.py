@@ -11,6 +11,7 @@ the derive package cannot be imported the step is skipped with a note.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -82,6 +83,20 @@ def _take_results(ctx: IngestContext, result: Any) -> None:
                          "merged into another")
 
 
+_CUTOFF_FIELDS = ("update_date", "last_visit_date", "last_contact_date", "death_date")
+
+
+def data_cutoff(tables: Mapping[str, pa.Table]) -> dt.date | None:
+    """The data's own cut-off: the latest vital-status date (items 4.3–4.6), so derived
+    durations, and so the version fingerprint, do not depend on the day ingest runs."""
+    vital = tables.get("vital_status")
+    if vital is None:
+        return None
+    found = [pc.max(vital.column(c)).as_py() for c in _CUTOFF_FIELDS if c in vital.column_names]
+    dates = [d for d in found if isinstance(d, dt.date)]
+    return max(dates) if dates else None
+
+
 def run(ctx: IngestContext) -> None:
     derive_tables = _derive_function(ctx)
     if derive_tables is None:
@@ -89,6 +104,6 @@ def run(ctx: IngestContext) -> None:
     inputs: Mapping[str, pa.Table] = {name: t.select(data_columns(t))
                                       for name, t in ctx.tables.items()}
     ctx.report(STEP, "deriving cohort variables", 0, 1)
-    result = derive_tables(inputs)
+    result = derive_tables(inputs, reference_date=data_cutoff(ctx.tables))
     _take_results(ctx, result)
     ctx.report(STEP, "derived", 1, 1)
