@@ -34,7 +34,10 @@ STEP = "load"
 
 
 def settle(ctx: IngestContext) -> None:
-    """Set ``loaded`` of every account from the rows about to be loaded."""
+    """Set ``loaded`` of every account from the rows about to be loaded (once the load step
+    has released the tables, the accounts it set are kept)."""
+    if ctx.extra.get("tables_released"):
+        return
     for name, account in ctx.accounting.tables.items():
         data = ctx.tables.get(name)
         account.loaded = 0 if data is None else data.num_rows
@@ -50,12 +53,14 @@ def store_tables(ctx: IngestContext) -> dict[str, pa.Table]:
     return out
 
 
-def spill_tables(ctx: IngestContext, folder: Path) -> dict[str, Path]:
+def spill_tables(ctx: IngestContext, folder: Path, *, release: bool = False) -> dict[str, Path]:
     """:func:`store_tables` written to ``folder`` one table at a time (one sorted copy in
-    memory at once); table name → Parquet file."""
+    memory at once); table name → Parquet file. With ``release`` each working table is replaced
+    by an empty one once written, so the store loads with the tables out of memory."""
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
-    for name, data in ctx.tables.items():
+    for name in list(ctx.tables):
+        data = ctx.tables[name]
         key = load_dictionary().entity(name).key
         # data_version is the store's to set (and null here, which Parquet refuses).
         table = data.select([c for c in data_columns(data) if c != "data_version"])
@@ -64,6 +69,9 @@ def spill_tables(ctx: IngestContext, folder: Path) -> dict[str, Path]:
         out[name] = folder / f"{name}.parquet"
         pq.write_table(table, out[name], row_group_size=1 << 17)
         del table
+        if release:
+            ctx.tables[name] = data.schema.empty_table()
+        del data
     return out
 
 
@@ -84,12 +92,13 @@ def summary(ctx: IngestContext) -> dict[str, object]:
 def run(ctx: IngestContext) -> None:
     settle(ctx)
     ctx.accounting.check()
+    ctx.extra["tables_released"] = True
     url = ctx.store_url or get_settings().site_store_url(ctx.spec.site.name)
     work = get_settings().home.resolve() / "sites" / ctx.spec.site.name / "work"
     work.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="load-", dir=work))
     try:
-        _load(ctx, url, spill_tables(ctx, scratch))
+        _load(ctx, url, spill_tables(ctx, scratch, release=True))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

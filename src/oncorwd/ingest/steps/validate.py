@@ -53,12 +53,26 @@ def _spread(values: pa.ChunkedArray, mask: np.ndarray) -> pa.Array:
     return pc.take(values.combine_chunks(), index)
 
 
+def _batches(data: pa.Table) -> list[pa.Table]:
+    """``data`` as tables of at most :data:`BATCH_ROWS` rows along its own chunks (zero copy),
+    so releasing a batch releases its buffers."""
+    out = []
+    for batch in data.to_batches():
+        for offset in range(0, batch.num_rows, BATCH_ROWS):
+            out.append(pa.Table.from_batches([batch.slice(offset, BATCH_ROWS)]))
+    return out or [data.slice(0, 0)]
+
+
 def _validate_table(ctx: IngestContext, table: str, data: pa.Table) -> pa.Table:
     site = ctx.spec.site.site_id
     extra = [c for c in data.column_names if c.startswith("_")]
+    batches: list[pa.Table | None] = list(_batches(data))
+    del data
     pieces = []
-    for offset in range(0, max(data.num_rows, 1), BATCH_ROWS):
-        chunk = data.slice(offset, BATCH_ROWS)
+    offset = 0
+    for i in range(len(batches)):
+        chunk = batches[i]
+        assert chunk is not None
         typed, bad, problems = validate_batch(table, chunk.select(data_columns(chunk)),
                                               site_id=site, row_offset=offset,
                                               check_keys=False)
@@ -66,6 +80,10 @@ def _validate_table(ctx: IngestContext, table: str, data: pa.Table) -> pa.Table:
         for column in extra:
             typed = typed.append_column(column, chunk.column(column))
         pieces.append(ctx.drop(table, typed, bad))
+        offset += chunk.num_rows
+        # The text values of this batch are no longer needed: release them now.
+        batches[i] = None
+        del chunk, typed
     return _deduplicate(ctx, table, pa.concat_tables(pieces))
 
 
@@ -88,6 +106,6 @@ def _deduplicate(ctx: IngestContext, table: str, data: pa.Table) -> pa.Table:
 
 
 def run(ctx: IngestContext) -> None:
-    for i, (table, data) in enumerate(ctx.tables.items(), start=1):
-        ctx.tables[table] = _validate_table(ctx, table, data)
+    for i, table in enumerate(list(ctx.tables), start=1):
+        ctx.tables[table] = _validate_table(ctx, table, ctx.tables.pop(table))
         ctx.report(STEP, table, i, len(ctx.tables))
