@@ -80,9 +80,16 @@ def map_rows(ctx: IngestContext, table: str, mapping: TableMapping, rows: pa.Tab
             bad |= problem.mask
     if "source_system" not in mapping.fields and ctx.spec.site.source_system:
         columns["source_system"] = pa.array([ctx.spec.site.source_system] * rows.num_rows)
-    provenance = {c: rows.column(c) for c in PROVENANCE}
+    provenance = compact_provenance(rows)
     mapped = pa.table({**columns, **provenance, **raw})
     return ctx.drop(table, mapped, bad)
+
+
+def compact_provenance(rows: pa.Table) -> dict[str, pa.Array | pa.ChunkedArray]:
+    """The provenance columns of ``rows``, ``_source`` and ``_file`` dictionary-encoded (one
+    value per file repeated on every row: a few bytes a row instead of the path)."""
+    return {c: pc.dictionary_encode(rows.column(c)) if c in ("_source", "_file")
+            else rows.column(c) for c in PROVENANCE}
 
 
 def _malformed(ctx: IngestContext, malformed: pa.Table | None) -> None:
@@ -110,8 +117,8 @@ def _direct(ctx: IngestContext, name: str, parts: dict[str, list[pa.Table]]) -> 
     for table, rows in out.tables.items():
         ctx.accounting.table(table).input += rows.num_rows
         data = as_text_table(rows.select([c for c in rows.column_names if c not in PROVENANCE]))
-        for column in PROVENANCE:
-            data = data.append_column(column, rows.column(column))
+        for column, values in compact_provenance(rows).items():
+            data = data.append_column(column, values)
         parts.setdefault(table, []).append(data)
     for problem in out.problems:
         if problem.table:
