@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["UNKNOWN", "date_parts", "impute", "invalid_parts"]
+__all__ = ["UNKNOWN", "date_parts", "impute", "invalid_parts", "with_time"]
 
 UNKNOWN = "UN"
 _MONTHS = pa.array([f"{m:02d}" for m in range(1, 13)] + [UNKNOWN])
@@ -80,3 +80,13 @@ def date_parts(values: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
     month = pc.utf8_lpad(pc.cast(pc.month(values), pa.string()), 2, "0")
     day = pc.utf8_lpad(pc.cast(pc.day(values), pa.string()), 2, "0")
     return year, month, day
+
+
+def with_time(dates: pa.Array, times: pa.Array) -> pa.Array:
+    """Timestamps from derived dates and ``HH:MM`` times (a missing or malformed time counts as
+    00:00): the derived value of a partial ``datetime`` item such as 15.1."""
+    ok = pc.fill_null(pc.match_substring_regex(times, r"^([01]\d|2[0-3]):[0-5]\d$"), False)
+    text = pc.binary_join_element_wise(
+        pc.cast(dates, pa.string()), pc.if_else(ok, times, pa.scalar("00:00")), " "
+    )
+    return pc.strptime(text, format="%Y-%m-%d %H:%M", unit="us", error_is_null=True)

@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from oncorwd.dictionary.dates import impute, invalid_parts
+from oncorwd.dictionary.dates import impute, invalid_parts, with_time
 from oncorwd.dictionary.loader import load_dictionary
 from oncorwd.dictionary.model import Entity, FieldDef
 from oncorwd.dictionary.physical import arrow_schema
@@ -180,17 +180,9 @@ def _derive_dates(entity: Entity, arrays: dict[str, pa.Array], out: _Collector) 
         out.add(pc.fill_null(pc.greater(derived, pa.scalar(today, pa.date32())), False),
                 derived, f.name, "future_date", f"date after today ({today})")
         if f.type == "datetime":
-            derived = _with_time(derived, arrays[f"{f.name}_time"])
+            derived = with_time(derived, arrays[f"{f.name}_time"])
         arrays[f.name] = derived
         arrays[f"{f.name}_precision"] = precision
-
-
-def _with_time(dates: pa.Array, times: pa.Array) -> pa.Array:
-    ok = pc.fill_null(pc.match_substring_regex(times, r"^([01]\d|2[0-3]):[0-5]\d$"), False)
-    text = pc.binary_join_element_wise(
-        pc.cast(dates, pa.string()), pc.if_else(ok, times, pa.scalar("00:00")), " "
-    )
-    return pc.strptime(text, format="%Y-%m-%d %H:%M", unit="us", error_is_null=True)
 
 
 def _value_mask(f: FieldDef, col: pa.Array) -> tuple[np.ndarray, str, str] | None:

@@ -8,18 +8,11 @@ dictionary's imputation rule (unknown day -> 15th, unknown month -> 1 July; prec
 from __future__ import annotations
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from oncorwd.dictionary import arrow_schema, load_dictionary
-from oncorwd.dictionary.dates import impute
+from oncorwd.dictionary.dates import impute, with_time
 
 __all__ = ["fill_derived_dates"]
-
-
-def _with_time(dates: pa.Array, times: pa.Array) -> pa.Array:
-    text = pc.binary_join_element_wise(pc.cast(dates, pa.string()),
-                                       pc.fill_null(times, "00:00"), " ")
-    return pc.strptime(text, format="%Y-%m-%d %H:%M", unit="us", error_is_null=True)
 
 
 def fill_derived_dates(table: pa.Table, entity_name: str) -> pa.Table:
@@ -31,7 +24,7 @@ def fill_derived_dates(table: pa.Table, entity_name: str) -> pa.Table:
         y, m, d = (table.column(f"{f.name}_{p}").combine_chunks() for p in ("year", "month", "day"))
         derived, precision = impute(y, m, d)
         if f.type == "datetime":
-            derived = _with_time(derived, table.column(f"{f.name}_time").combine_chunks())
+            derived = with_time(derived, table.column(f"{f.name}_time").combine_chunks())
         for name, values in ((f.name, derived), (f"{f.name}_precision", precision)):
             i = table.schema.get_field_index(name)
             table = table.set_column(i, table.schema.field(i), values)
