@@ -51,3 +51,10 @@ if ! command -v chromium >/dev/null; then
   echo "Chromium not found: installing Debian's chromium for the browser tests"
   apt_install chromium
 fi
+
+# npm fetches the FHIR packages (mCODE STU4) the validators read.
+if ! command -v npm >/dev/null; then
+  echo "npm not found: installing Debian's npm"
+  apt_install npm
+fi
+bash "$(dirname "$0")/fetch-fhir-packages.sh"

@@ -9,7 +9,20 @@ from __future__ import annotations
 import typer
 
 from oncorwd import __version__
-from oncorwd.cli import dictionary, ingest, quality, store, synth, terminology
+from oncorwd.cli import (
+    cohort,
+    dictionary,
+    export,
+    imports,
+    ingest,
+    quality,
+    store,
+    synth,
+    terminology,
+    validate,
+)
+from oncorwd.cli import mcode as _mcode  # noqa: F401  (registers export/import/validate mcode)
+from oncorwd.cli import omop as _omop  # noqa: F401  (registers export omop)
 from oncorwd.cli._common import render_error
 from oncorwd.errors import OncorwdError
 
@@ -28,6 +41,10 @@ app.add_typer(store.app, name="store")
 app.add_typer(terminology.app, name="terminology")
 app.add_typer(quality.app, name="quality")
 app.command(name="synth")(synth.synth)
+app.add_typer(cohort.app, name="cohort")
+app.add_typer(export.app, name="export")
+app.add_typer(imports.app, name="import")
+app.add_typer(validate.app, name="validate")
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,1 @@
+"""``oncorwd`` commands for omop (being written)."""
