@@ -14,7 +14,15 @@ The tree::
     │   ├── SchemaVersionError        the store was written by a newer oncorwd
     │   ├── VersionNotFoundError      no such data version
     │   └── EngineUnavailableError    the engine's server or runtime cannot be reached
-    └── SynthError                    invalid synthetic-population parameters
+    ├── SynthError                    invalid synthetic-population parameters
+    ├── ConversionError               a data version cannot be converted to OMOP or mCODE
+    │   ├── VocabularyError           an OMOP vocabulary (Athena files, concept map) is unusable
+    │   └── FhirError                 FHIR input or a FHIR package is unusable
+    │       ├── FhirPackageError      the mCODE/FHIR package is missing or malformed
+    │       └── FhirImportError       FHIR resources cannot be imported (carries every issue)
+    └── CohortError                   a cohort definition cannot be compiled or run
+        ├── CohortDefinitionError     the definition is invalid (JSON path + what is expected)
+        └── UnsupportedCriterion      a criterion the target engine cannot run
 
 Errors carry structured context (``table``, ``row``, ``field``, ``value``, ``rule``, ``path``…)
 in ``.context`` so the CLI and, later, the API edge can render them; HTTP status codes are chosen
@@ -27,10 +35,16 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 __all__ = [
+    "CohortDefinitionError",
+    "CohortError",
     "ConfigError",
+    "ConversionError",
     "DataError",
     "DictionaryError",
     "EngineUnavailableError",
+    "FhirError",
+    "FhirImportError",
+    "FhirPackageError",
     "OncorwdError",
     "Problem",
     "SchemaVersionError",
@@ -39,8 +53,10 @@ __all__ = [
     "StoreLockedError",
     "SynthError",
     "TerminologyError",
+    "UnsupportedCriterion",
     "ValidationFailed",
     "VersionNotFoundError",
+    "VocabularyError",
 ]
 
 
@@ -142,3 +158,37 @@ class EngineUnavailableError(StoreError):
 
 class SynthError(OncorwdError):
     """Invalid parameters for a synthetic population."""
+
+
+class ConversionError(OncorwdError):
+    """A site's data version cannot be converted to OMOP CDM or FHIR mCODE."""
+
+
+class VocabularyError(ConversionError):
+    """An OMOP vocabulary (Athena download, curated concept map) is missing or unusable."""
+
+
+class FhirError(ConversionError):
+    """FHIR input, or a FHIR package oncorwd validates against, is unusable."""
+
+
+class FhirPackageError(FhirError):
+    """The FHIR package (mCODE STU4) is missing from the cache or malformed."""
+
+
+class FhirImportError(FhirError):
+    """FHIR resources could not be imported; ``context["issues"]`` lists every problem with the
+    resource id and the FHIRPath of the element."""
+
+
+class CohortError(OncorwdError):
+    """A cohort definition cannot be compiled or run."""
+
+
+class CohortDefinitionError(CohortError):
+    """The definition is invalid; ``context["path"]`` is the JSON path of the offending element
+    and the message says what is expected there."""
+
+
+class UnsupportedCriterion(CohortError):
+    """A criterion the target engine cannot run: raised at compile time, never wrong SQL."""
