@@ -33,6 +33,7 @@ from oncorwd.config import get_settings
 from oncorwd.errors import ConfigError
 from oncorwd.ingest.quarantine import OnError, SourceAccount, TableAccount
 from oncorwd.ingest.spec import MappingSpec, load_spec
+from oncorwd.ingest.spill import DEFAULT_THRESHOLD, Spill
 from oncorwd.ingest.steps import STEPS, IngestContext, ProgressCallback
 from oncorwd.ingest.steps.load import settle
 
@@ -100,28 +101,40 @@ def _write(ctx: IngestContext, result: IngestResult, started: dt.datetime) -> No
         pq.write_table(notes, folder / "derive_notes.parquet")
 
 
+def _scratch(site: str, started: dt.datetime) -> Path:
+    """The run's scratch folder for spilled working tables."""
+    base = run_dir_for(site, None).parent.parent / "work"
+    return base / f"run-{_timestamp(started)}"
+
+
 def run(spec: MappingSpec | str | Path, *, store_url: str | None = None, dry_run: bool = False,
         on_error: str | OnError = "collect", progress: ProgressCallback | None = None,
-        ) -> IngestResult:
+        spill_threshold: int = DEFAULT_THRESHOLD) -> IngestResult:
     """Run every step of :data:`~oncorwd.ingest.steps.STEPS` (dry runs stop before derive).
 
     ``store_url`` defaults to ``get_settings().site_store_url(spec.site.name)``. Under
     ``on_error="collect"`` bad rows are quarantined and the others loaded; under
     ``"fail_fast"`` the first problem raises :class:`~oncorwd.errors.DataError`. Errors that are
     not about rows (a missing file, a wrong column name, an unreachable database) always raise
-    an :class:`~oncorwd.errors.OncorwdError` before anything is loaded.
+    an :class:`~oncorwd.errors.OncorwdError` before anything is loaded. Working tables larger
+    than ``spill_threshold`` bytes wait between steps in memory-mapped files under
+    ``<home>/sites/<site>/work/`` (removed at the end; see :mod:`oncorwd.ingest.spill`).
     """
     spec = spec if isinstance(spec, MappingSpec) else load_spec(spec)
     ctx = IngestContext(spec, OnError.parse(on_error), dry_run, store_url, progress)
     started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
     timings: dict[str, float] = {}
-    for step in STEPS:
-        if dry_run and step.writes:
-            continue
-        start = time.perf_counter()
-        step.run(ctx)
-        timings[step.name] = round(time.perf_counter() - start, 3)
-    settle(ctx)
+    ctx.spill = Spill(_scratch(spec.site.name, started), spill_threshold)
+    try:
+        for step in STEPS:
+            if dry_run and step.writes:
+                continue
+            start = time.perf_counter()
+            step.run(ctx)
+            timings[step.name] = round(time.perf_counter() - start, 3)
+        settle(ctx)
+    finally:
+        ctx.spill.close()
     ctx.accounting.check()
     version = ctx.version.version if ctx.version is not None else None
     result = IngestResult(

@@ -65,5 +65,5 @@ def run(ctx: IngestContext) -> None:
     maps = ValueMaps(ctx.spec)
     for i, (table, data) in enumerate(ctx.tables.items(), start=1):
         if table in ctx.spec.tables:
-            ctx.tables[table] = _code_table(ctx, table, data, maps)
+            ctx.keep(table, _code_table(ctx, table, data, maps))
         ctx.report(STEP, table, i, len(ctx.tables))

@@ -5,7 +5,9 @@ Working tables are Arrow tables keyed by OSIRIS RWD table name. Besides the tabl
 (``_source``, ``_file``, ``_row``) and, for fields read from a source column, the raw source
 value in ``_raw_<field>`` so quarantine records show what the file said. A step that finds bad
 rows records them (:meth:`IngestContext.quarantine_rows`) and removes them
-(:meth:`IngestContext.drop`), which keeps the accounts.
+(:meth:`IngestContext.drop`), which keeps the accounts. Steps hand new tables over with
+:meth:`IngestContext.keep`, which moves large ones to memory-mapped files
+(:mod:`oncorwd.ingest.spill`) so a million-patient site fits in memory.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pyarrow as pa
 from oncorwd.dictionary import load_dictionary
 from oncorwd.ingest.quarantine import Accounting, OnError, Quarantine
 from oncorwd.ingest.spec import MappingSpec
+from oncorwd.ingest.spill import Spill
 
 if TYPE_CHECKING:
     from oncorwd.ingest.sources.base import SourceReader
@@ -71,9 +74,17 @@ class IngestContext:
     derived: dict[str, int] = field(default_factory=dict)
     version: VersionInfo | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    spill: Spill = field(default_factory=lambda: Spill(None))
 
     def __post_init__(self) -> None:
         self.quarantine = Quarantine(self.on_error)
+
+    def keep(self, table: str, data: pa.Table) -> None:
+        """Hand over the new working table ``table``: large ones go to disk, memory-mapped
+        back (:mod:`oncorwd.ingest.spill`); an unchanged table is kept as it is."""
+        if self.tables.get(table) is data:
+            return
+        self.tables[table] = self.spill.table(table, data)
 
     def report(self, step: str, detail: str, done: int, total: int | None = None) -> None:
         if self.progress is not None:

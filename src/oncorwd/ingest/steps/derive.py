@@ -72,10 +72,10 @@ def _take_results(ctx: IngestContext, result: Any) -> None:
             ctx.accounting.table(name).merged += before.num_rows - new.num_rows
         if name not in ctx.accounting.tables:
             ctx.derived[name] = new.num_rows
-        ctx.tables[name] = _store_columns(name, new)
+        ctx.keep(name, _store_columns(name, new))
     for name, table in ctx.tables.items():
         if name not in UPDATED:
-            ctx.tables[name] = repoint(table, merged, kept)
+            ctx.keep(name, repoint(table, merged, kept))
     notes = getattr(result, "notes", None)
     if isinstance(notes, pa.Table):
         ctx.extra["derive_notes"] = notes

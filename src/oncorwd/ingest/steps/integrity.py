@@ -78,7 +78,7 @@ def _apply(ctx: IngestContext, con: duckdb.DuckDBPyConnection,
                             message=message, field_name=check.field, values=values)
         bad[check.table] = bad.get(check.table, np.zeros(data.num_rows, dtype=bool)) | mask
     for table, mask in bad.items():
-        ctx.tables[table] = ctx.drop(table, ctx.tables[table], mask)
+        ctx.keep(table, ctx.drop(table, ctx.tables[table], mask))
     return int(sum(m.sum() for m in bad.values()))
 
 

@@ -21,6 +21,7 @@ from oncorwd.ingest.fields import evaluate, origin, rule_columns
 from oncorwd.ingest.quarantine import PROVENANCE
 from oncorwd.ingest.sources.base import as_text_table
 from oncorwd.ingest.spec import TableMapping, Where
+from oncorwd.ingest.spill import Accumulator
 from oncorwd.ingest.steps.context import RAW_PREFIX, IngestContext
 
 __all__ = ["apply_where", "map_rows", "run"]
@@ -100,7 +101,7 @@ def _malformed(ctx: IngestContext, malformed: pa.Table | None) -> None:
                        values=malformed.column("text"))
 
 
-def _stream(ctx: IngestContext, name: str, parts: dict[str, list[pa.Table]]) -> None:
+def _stream(ctx: IngestContext, name: str, parts: _Parts) -> None:
     reader = ctx.readers[name]
     targets = [(t, m) for t, m in ctx.spec.tables.items() if m.from_ == name]
     for raw in reader.batches():
@@ -108,18 +109,18 @@ def _stream(ctx: IngestContext, name: str, parts: dict[str, list[pa.Table]]) -> 
         for table, mapping in targets:
             rows = apply_where(raw.data, mapping.where)
             ctx.accounting.table(table).input += rows.num_rows
-            parts.setdefault(table, []).append(map_rows(ctx, table, mapping, rows))
+            parts.add(table, map_rows(ctx, table, mapping, rows))
         ctx.report(STEP, f"{name}: {reader.account.rows:,} rows", reader.account.rows)
 
 
-def _direct(ctx: IngestContext, name: str, parts: dict[str, list[pa.Table]]) -> None:
+def _direct(ctx: IngestContext, name: str, parts: _Parts) -> None:
     out = ctx.readers[name].direct_tables()
     for table, rows in out.tables.items():
         ctx.accounting.table(table).input += rows.num_rows
         data = as_text_table(rows.select([c for c in rows.column_names if c not in PROVENANCE]))
         for column, values in compact_provenance(rows).items():
             data = data.append_column(column, values)
-        parts.setdefault(table, []).append(data)
+        parts.add(table, data)
     for problem in out.problems:
         if problem.table:
             ctx.accounting.table(problem.table).input += 1
@@ -152,18 +153,30 @@ def _apply_tnm(ctx: IngestContext) -> None:
             i = cancer.column_names.index(column)
             cancer = cancer.set_column(i, column, pc.if_else(fill, new, cancer.column(column)))
     n = pc.sum(fill).as_py() or 0
-    ctx.tables["cancer"] = cancer
+    ctx.keep("cancer", cancer)
     ctx.notes.append(f"TNM from reports filled on {n} cancer(s) without TNM")
 
 
+class _Parts:
+    """The mapped pieces of every table, spilled to disk as they grow (one accumulator each)."""
+
+    def __init__(self, ctx: IngestContext) -> None:
+        self._ctx = ctx
+        self.tables: dict[str, Accumulator] = {}
+
+    def add(self, table: str, piece: pa.Table) -> None:
+        if table not in self.tables:
+            self.tables[table] = self._ctx.spill.accumulator(f"{table}-map")
+        self.tables[table].add(piece)
+
+
 def run(ctx: IngestContext) -> None:
-    parts: dict[str, list[pa.Table]] = {}
+    parts = _Parts(ctx)
     for name, reader in ctx.readers.items():
         if reader.direct:
             _direct(ctx, name, parts)
         else:
             _stream(ctx, name, parts)
-    for table, pieces in parts.items():
-        non_empty = [p for p in pieces if p.num_rows] or pieces[:1]
-        ctx.tables[table] = pa.concat_tables(non_empty, promote_options="default")
+    for table, pieces in parts.tables.items():
+        ctx.tables[table] = pieces.finish()
     _apply_tnm(ctx)

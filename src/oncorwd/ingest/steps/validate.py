@@ -5,10 +5,14 @@ Each table goes through :func:`oncorwd.dictionary.validate.validate_batch` in sl
 broken rule (``required``, ``type``, ``value_set``, ``code``, ``range``, ``date_parts``,
 ``future_date``, ``site``) quarantines its row with the raw source value. Then duplicate record
 identifiers across the whole table: the first good row keeps the key, the others are
-quarantined (``duplicate_key``). After this step the working tables have the store's types.
+quarantined (``duplicate_key``). After this step the working tables have the store's types,
+and keep the raw source value (``_raw_<field>``) only of the fields a later rule can name (the
+cross-table rules of :mod:`.integrity`): the others have been checked.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import pyarrow as pa
@@ -17,7 +21,8 @@ import pyarrow.compute as pc
 from oncorwd.dictionary import load_dictionary
 from oncorwd.dictionary.validate import validate_batch
 from oncorwd.errors import DataError
-from oncorwd.ingest.steps.context import IngestContext, data_columns, field_of
+from oncorwd.ingest.steps.context import RAW_PREFIX, IngestContext, data_columns, field_of
+from oncorwd.ingest.steps.integrity import all_checks
 
 __all__ = ["BATCH_ROWS", "run"]
 
@@ -68,7 +73,10 @@ def _validate_table(ctx: IngestContext, table: str, data: pa.Table) -> pa.Table:
     extra = [c for c in data.column_names if c.startswith("_")]
     batches: list[pa.Table | None] = list(_batches(data))
     del data
-    pieces = []
+    pieces = ctx.spill.accumulator(f"{table}-valid")
+    named = _later_fields() | {load_dictionary().entity(table).key}
+    keep = [c for c in extra if not c.startswith(RAW_PREFIX)
+            or c.removeprefix(RAW_PREFIX) in named]
     offset = 0
     for i in range(len(batches)):
         chunk = batches[i]
@@ -77,14 +85,20 @@ def _validate_table(ctx: IngestContext, table: str, data: pa.Table) -> pa.Table:
                                               site_id=site, row_offset=offset,
                                               check_keys=False)
         _record(ctx, table, chunk, problems)
-        for column in extra:
+        for column in keep:
             typed = typed.append_column(column, chunk.column(column))
-        pieces.append(ctx.drop(table, typed, bad))
+        pieces.add(ctx.drop(table, typed, bad))
         offset += chunk.num_rows
         # The text values of this batch are no longer needed: release them now.
         batches[i] = None
         del chunk, typed
-    return _deduplicate(ctx, table, pa.concat_tables(pieces))
+    return _deduplicate(ctx, table, pieces.finish())
+
+
+@functools.cache
+def _later_fields() -> frozenset[str]:
+    """Fields the integrity step's rules can quarantine rows for."""
+    return frozenset(check.field for check in all_checks() if check.field)
 
 
 def _deduplicate(ctx: IngestContext, table: str, data: pa.Table) -> pa.Table:
@@ -107,5 +121,5 @@ def _deduplicate(ctx: IngestContext, table: str, data: pa.Table) -> pa.Table:
 
 def run(ctx: IngestContext) -> None:
     for i, table in enumerate(list(ctx.tables), start=1):
-        ctx.tables[table] = _validate_table(ctx, table, ctx.tables.pop(table))
+        ctx.keep(table, _validate_table(ctx, table, ctx.tables.pop(table)))
         ctx.report(STEP, table, i, len(ctx.tables))
