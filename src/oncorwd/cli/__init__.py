@@ -21,7 +21,8 @@ from oncorwd.cli import (
     terminology,
     validate,
 )
-from oncorwd.cli import mcode as _mcode  # noqa: F401  (registers export/import/validate mcode)
+from oncorwd.cli import mcode as _mcode  # noqa: F401  (registers export/import mcode)
+from oncorwd.cli import mcode_validate as _mcode_validate  # noqa: F401  (validate mcode)
 from oncorwd.cli import omop as _omop  # noqa: F401  (registers export omop)
 from oncorwd.cli._common import render_error
 from oncorwd.errors import OncorwdError

@@ -12,10 +12,12 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from oncorwd.config import get_settings
 from oncorwd.dictionary import arrow_schema, load_dictionary
 from oncorwd.ingest.derive import (
     attribution,
@@ -110,9 +112,11 @@ def derive(con: duckdb.DuckDBPyConnection, *, reference_date: dt.date | None = N
 
 
 def derive_tables(tables: Mapping[str, pa.Table], *, reference_date: dt.date | None = None,
-                  params: DeriveParams = DEFAULT_PARAMS) -> DeriveResult:
-    """:func:`derive` on Arrow tables (keyed by entity name) in a fresh in-memory DuckDB."""
-    con = duckdb.connect()
+                  params: DeriveParams = DEFAULT_PARAMS,
+                  temp_directory: Path | None = None) -> DeriveResult:
+    """:func:`derive` on Arrow tables (keyed by entity name) in a fresh in-memory DuckDB,
+    capped in memory (``ONCORWD_DUCKDB_MEMORY_LIMIT``) and spilling to ``temp_directory``."""
+    con = duckdb.connect(config=get_settings().duckdb_config(temp_directory))
     try:
         for name, table in tables.items():
             con.register(name, table)

@@ -104,6 +104,7 @@ def run(ctx: IngestContext) -> None:
     inputs: Mapping[str, pa.Table] = {name: t.select(data_columns(t))
                                       for name, t in ctx.tables.items()}
     ctx.report(STEP, "deriving cohort variables", 0, 1)
-    result = derive_tables(inputs, reference_date=data_cutoff(ctx.tables))
+    result = derive_tables(inputs, reference_date=data_cutoff(ctx.tables),
+                           temp_directory=ctx.spill.folder)
     _take_results(ctx, result)
     ctx.report(STEP, "derived", 1, 1)

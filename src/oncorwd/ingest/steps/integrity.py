@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from oncorwd.config import get_settings
 from oncorwd.dictionary import arrow_schema, load_dictionary
 from oncorwd.dictionary.validate import IntegrityCheck, integrity_checks
 from oncorwd.ingest.steps.context import IngestContext
@@ -84,7 +85,7 @@ def _apply(ctx: IngestContext, con: duckdb.DuckDBPyConnection,
 
 def run(ctx: IngestContext) -> None:
     checks = all_checks()
-    con = duckdb.connect()
+    con = duckdb.connect(config=get_settings().duckdb_config(ctx.spill.folder))
     try:
         for rounds in range(1, len(load_dictionary().entities) + 2):
             _register(con, ctx.tables)

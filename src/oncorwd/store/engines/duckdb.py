@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from oncorwd.config import get_settings
 from oncorwd.dictionary import load_dictionary
 from oncorwd.dictionary.model import Entity
 from oncorwd.errors import (
@@ -38,7 +39,7 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path))
+        return duckdb.connect(str(path), config=get_settings().duckdb_config())
     except duckdb.IOException as e:
         text = str(e)
         if "lock" in text.lower():

@@ -10,7 +10,7 @@ Python row loop touches the data. If the client dies mid-load the server rolls b
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,6 +29,8 @@ from oncorwd.errors import (
     StoreLockedError,
     ValidationFailed,
 )
+from oncorwd.store.base import VersionInfo
+from oncorwd.store.prepare import TableSource
 from oncorwd.store.sql import CATALOG_TABLE, SqlStore
 from oncorwd.store.url import StoreURL
 
@@ -164,6 +166,15 @@ class PostgresStore(SqlStore):
         cols = list(zip(*rows, strict=True)) if rows else [()] * len(names)
         return pa.table({n: pa.array(list(v), PG_ARROW_TYPES.get(oid))
                          for n, v, oid in zip(names, cols, oids, strict=True)})
+
+    def load(self, tables: Mapping[str, TableSource], **options: Any) -> VersionInfo:
+        """:meth:`Store.load`, then ``ANALYZE`` of the store's tables: without fresh
+        statistics the planner takes a freshly loaded table for empty and picks nested loops
+        (a cohort query went from 0.1 s to 70 s on 3 000 patients)."""
+        info = super().load(tables, **options)
+        for entity in load_dictionary().entities:
+            self.conn.execute(pgsql.SQL("ANALYZE {}").format(self._table(entity.name)))
+        return info
 
     def close(self) -> None:
         if self._conn is not None:
