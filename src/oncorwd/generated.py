@@ -26,10 +26,17 @@ def _mapping_schema() -> str:
     return orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
 
 
+def _cohort_schema() -> str:
+    from oncorwd.cohort.schema import cohort_schema
+
+    return cohort_schema()
+
+
 #: Repository-relative path -> producer of its text.
 GENERATED_FILES: dict[str, Callable[[], str]] = {
     **DICTIONARY_FILES,
     "schema/mapping.schema.json": _mapping_schema,
+    "schema/cohort.schema.json": _cohort_schema,
 }
 
 
