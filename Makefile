@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen --all-extras
 DEMO_HOME := .oncorwd/demo
 export UV_LINK_MODE := copy
 
-.PHONY: install services demo test bench lint generate clean
+.PHONY: install circe-env services demo test bench lint generate clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -17,16 +17,21 @@ $(UV):
 install: $(UV)
 	$(UV) sync --frozen --all-extras
 
+# OHDSI circepy (pins sqlglot<30.18, pulls Ibis) in its own test-only env tools/circe/.venv,
+# never in oncorwd's: tests/cohort_circe and benchmarks/bench_cohort_circe.py call it.
+circe-env: $(UV)
+	$(UV) sync --frozen --project tools/circe
+
 services:
 	bash scripts/ensure-services.sh
 
 demo: install services
 	ONCORWD_HOME=$(DEMO_HOME) RUN="$(RUN)" bash scripts/demo.sh
 
-test: install services
+test: install circe-env services
 	$(RUN) pytest -q
 
-bench: install services
+bench: install circe-env services
 	$(RUN) python benchmarks/run.py
 
 lint: install
