@@ -2,7 +2,8 @@
 # The demo: three synthetic cancer centres export their data in three different shapes (a
 # latin-1 CSV dump, an Excel workbook, a PostgreSQL warehouse); each is ingested through its
 # mapping spec into its own DuckDB site store, with quarantine, accounting and a data-quality
-# report.
+# report; then both exports (OMOP CDM 5.4 in DuckDB, mCODE NDJSON), an mCODE validation and a
+# few cohorts from examples/cohorts/.
 set -euo pipefail
 RUN="${RUN:-.tools/bin/uv run --frozen --all-extras}"
 HOME_DIR="${ONCORWD_HOME:-.oncorwd/demo}"
@@ -20,4 +21,23 @@ for site in clcc-paris-01 chu-lyon-02 chu-marseille-03; do
   echo
   echo "== data-quality report: $site"
   $RUN oncorwd quality report --site "$site"
+done
+for site in clcc-paris-01 chu-lyon-02 chu-marseille-03; do
+  echo
+  echo "== OMOP CDM 5.4 export (DuckDB, official DDL with constraints on): $site"
+  $RUN oncorwd export omop --site "$site" --to "duckdb:///$HOME_DIR/omop/$site.duckdb"
+  echo
+  echo "== FHIR mCODE STU4 export (Bulk Data NDJSON): $site"
+  $RUN oncorwd export mcode --site "$site" --format ndjson --to "$HOME_DIR/mcode/$site"
+done
+echo
+echo "== mCODE validation (parse, profiles, invariants) of 200 patient bundles of chu-lyon-02"
+BUNDLES="$HOME_DIR/mcode-bundles/chu-lyon-02"
+$RUN oncorwd export mcode --site chu-lyon-02 --format bundles --to "$BUNDLES"
+mapfile -t SAMPLE < <(find "$BUNDLES" -name '*.json' ! -name 'mcode-report.json' | sort | head -200)
+$RUN oncorwd validate mcode "${SAMPLE[@]}" --max-issues 10
+for definition in egfr_nsclc_osimertinib her2_early_breast_neoadjuvant msi_high_colorectal; do
+  echo
+  echo "== cohort $definition at clcc-paris-01"
+  $RUN oncorwd cohort run "examples/cohorts/$definition.yaml" --site clcc-paris-01
 done
