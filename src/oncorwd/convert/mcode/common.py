@@ -31,7 +31,7 @@ from oncorwd.convert.mcode.columns import (
     partial_date,
     render,
 )
-from oncorwd.convert.mcode.maps import EXT_OSIRIS, ident_system, osiris_system
+from oncorwd.convert.mcode.maps import EXT_OSIRIS, ident_system, load_maps, osiris_system
 from oncorwd.dictionary import load_dictionary
 
 __all__ = [
@@ -91,6 +91,14 @@ class Built:
 
     def __len__(self) -> int:
         return len(self.json)
+
+
+def not_in_map(t: pa.Table, column: str, map_name: str, shown: str | None = None) -> pa.Array:
+    """Per row: the value of ``shown`` (default ``column``) where ``column`` is absent from the
+    curated map ``map_name``, null elsewhere: what :meth:`Builder.unmapped` reports."""
+    known = pa.array(list(load_maps()[map_name]))
+    missing = pc.invert(pc.is_in(t.column(column), value_set=known))
+    return pc.if_else(missing, t.column(shown or column), pa.scalar(None, pa.string()))
 
 
 class Builder:

@@ -22,6 +22,7 @@ from oncorwd.convert.mcode.common import (
     date,
     has,
     identifier,
+    not_in_map,
     osiris_coding,
     osiris_extension,
     ref,
@@ -101,10 +102,8 @@ class PrimaryConditionBuilder(Builder):
         return t.append_column("laterality_other", other).append_column("behaviour", behaviour)
 
     def unmapped(self, t: pa.Table) -> dict[str, pa.Array]:
-        codes = load_maps()["condition_code"]
-        missing = pc.invert(pc.is_in(t.column("behaviour"), value_set=pa.array(list(codes))))
         return {"PrimaryCancerCondition.code (ICD-O-3 behaviour without a bound root concept)":
-                pc.if_else(missing, t.column("morphology"), pa.scalar(None, pa.string()))}
+                not_in_map(t, "behaviour", "condition_code", shown="morphology")}
 
     def template(self, ctx: Context) -> Node:
         codes = {k: concept(v) for k, v in load_maps()["condition_code"].items()}

@@ -18,6 +18,7 @@ from oncorwd.convert.mcode.common import (
     date,
     has,
     identifier,
+    not_in_map,
     osiris_extension,
     ref,
 )
@@ -40,10 +41,8 @@ class MedicationBuilder(Builder):
                  "MedicationAdministration.effective[x] is required: no administration date")]
 
     def unmapped(self, t: pa.Table) -> dict[str, pa.Array]:
-        known = pa.array(list(load_maps()["rxnorm"]))
-        missing = pc.invert(pc.is_in(t.column("atc_code"), value_set=known))
-        return {"MedicationAdministration.medication (ATC without verified RxNorm)": pc.if_else(
-            missing, t.column("atc_code"), pa.scalar(None, pa.string()))}
+        return {"MedicationAdministration.medication (ATC without verified RxNorm)":
+                not_in_map(t, "atc_code", "rxnorm")}
 
     def template(self, ctx: Context) -> Node:
         rxnorm = {k: {"system": system("rxnorm"), "code": v["code"], "display": v["display"]}

@@ -20,6 +20,7 @@ from oncorwd.convert.mcode.common import (
     date,
     has,
     identifier,
+    not_in_map,
     osiris_extension,
     ref,
 )
@@ -97,10 +98,8 @@ class RadiotherapyBuilder(Builder):
                  "no start date")]
 
     def unmapped(self, t: pa.Table) -> dict[str, pa.Array]:
-        known = pa.array(list(load_maps()["rt_modality"]))
-        missing = pc.invert(pc.is_in(t.column("technique_code"), value_set=known))
-        return {"RadiotherapyCourseSummary modality (CCAM act without a modality)": pc.if_else(
-            missing, t.column("technique_code"), pa.scalar(None, pa.string()))}
+        return {"RadiotherapyCourseSummary modality (CCAM act without a modality)":
+                not_in_map(t, "technique_code", "rt_modality")}
 
     def template(self, ctx: Context) -> Node:
         maps = load_maps()

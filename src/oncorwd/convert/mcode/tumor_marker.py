@@ -22,6 +22,7 @@ from oncorwd.convert.mcode.common import (
     effective,
     has,
     identifier,
+    not_in_map,
     osiris_coding,
     osiris_extension,
     ref,
@@ -144,10 +145,8 @@ class GenomicVariantBuilder(Builder):
         return is_genomic(t)
 
     def unmapped(self, t: pa.Table) -> dict[str, pa.Array]:
-        known = pa.array(list(load_maps()["hgnc"]))
-        missing = pc.invert(pc.is_in(t.column("biomarker_name"), value_set=known))
-        return {"GenomicVariant gene-studied (no verified HGNC id)": pc.if_else(
-            missing, t.column("biomarker_name"), pa.scalar(None, pa.string()))}
+        return {"GenomicVariant gene-studied (no verified HGNC id)":
+                not_in_map(t, "biomarker_name", "hgnc")}
 
     def template(self, ctx: Context) -> Node:
         maps = load_maps()
