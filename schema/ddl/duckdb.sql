@@ -17,8 +17,7 @@ CREATE TABLE IF NOT EXISTS patient (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, patient_id)
+    source_document VARCHAR
 );
 
 -- 2. Patient information and non-opposition / Information et non-opposition du patient
@@ -40,8 +39,7 @@ CREATE TABLE IF NOT EXISTS non_opposition (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, patient_id)
+    source_document VARCHAR
 );
 
 -- 3. Risk factors / Facteurs de risque
@@ -64,8 +62,7 @@ CREATE TABLE IF NOT EXISTS risk_factor (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, patient_id)
+    source_document VARCHAR
 );
 
 -- 4. Vital status / Statut vital
@@ -97,8 +94,7 @@ CREATE TABLE IF NOT EXISTS vital_status (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, patient_id)
+    source_document VARCHAR
 );
 
 -- 5. Family history of cancer / Antécédents familiaux de cancer
@@ -111,8 +107,7 @@ CREATE TABLE IF NOT EXISTS family_history (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, family_history_id)
+    source_document VARCHAR
 );
 
 -- 7. Medical history, comorbidities, adverse events / Antécédents médicaux, comorbidités, évènements indésirables
@@ -129,8 +124,7 @@ CREATE TABLE IF NOT EXISTS comorbidity (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, comorbidity_id)
+    source_document VARCHAR
 );
 
 -- 8. Primary tumour / La tumeur primitive
@@ -170,8 +164,7 @@ CREATE TABLE IF NOT EXISTS cancer (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, cancer_id)
+    source_document VARCHAR
 );
 
 -- 9. Tumour events / Évènements tumoraux
@@ -202,8 +195,7 @@ CREATE TABLE IF NOT EXISTS tumor_event (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, tumor_event_id)
+    source_document VARCHAR
 );
 
 -- 10. General status and physical examination / État général et examen physique
@@ -221,8 +213,7 @@ CREATE TABLE IF NOT EXISTS general_status (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, general_status_id)
+    source_document VARCHAR
 );
 
 -- 11. Surgery and interventional imaging / Chirurgie et imagerie interventionnelle
@@ -242,8 +233,7 @@ CREATE TABLE IF NOT EXISTS surgery (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, surgery_id)
+    source_document VARCHAR
 );
 
 -- 12. Systemic treatments / Traitements médicaux
@@ -266,8 +256,7 @@ CREATE TABLE IF NOT EXISTS drug_administration (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, drug_administration_id)
+    source_document VARCHAR
 );
 
 -- 13. Radiotherapy / Radiothérapie
@@ -288,8 +277,7 @@ CREATE TABLE IF NOT EXISTS radiotherapy (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, radiotherapy_id)
+    source_document VARCHAR
 );
 
 -- 14. Response, resistance and progression / Résistance et progression
@@ -307,8 +295,7 @@ CREATE TABLE IF NOT EXISTS progression (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, progression_id)
+    source_document VARCHAR
 );
 
 -- 15. Imaging and nuclear medicine / Imagerie et médecine nucléaire
@@ -330,8 +317,7 @@ CREATE TABLE IF NOT EXISTS imaging (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, imaging_id)
+    source_document VARCHAR
 );
 
 -- 16. Biological samples / Prélèvements biologiques
@@ -352,8 +338,7 @@ CREATE TABLE IF NOT EXISTS sample (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, sample_id)
+    source_document VARCHAR
 );
 
 -- 17. Biomarkers and tumour markers / Biomarqueurs et marqueurs tumoraux
@@ -380,8 +365,7 @@ CREATE TABLE IF NOT EXISTS biomarker (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, biomarker_id)
+    source_document VARCHAR
 );
 
 -- 18. Complementary data: observations / Données complémentaires : observations
@@ -401,8 +385,7 @@ CREATE TABLE IF NOT EXISTS observation (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, observation_id)
+    source_document VARCHAR
 );
 
 -- 19. Complementary data: measures / Données complémentaires : mesures
@@ -422,8 +405,7 @@ CREATE TABLE IF NOT EXISTS measure (
     data_version INTEGER NOT NULL,
     source_system VARCHAR,
     source_type VARCHAR,
-    source_document VARCHAR,
-    PRIMARY KEY (data_version, measure_id)
+    source_document VARCHAR
 );
 
 -- derived. Cohort variables / Variables de cohorte
@@ -595,6 +577,5 @@ CREATE TABLE IF NOT EXISTS cohort_variables (
     rt_dicom_available BOOLEAN,
     nlp_derived_data BOOLEAN,
     site_id VARCHAR NOT NULL,
-    data_version INTEGER NOT NULL,
-    PRIMARY KEY (data_version, cancer_id)
+    data_version INTEGER NOT NULL
 );

@@ -187,6 +187,25 @@ def test_broken_references_load_nothing(loaded: Loaded) -> None:
         (p.table, p.field, p.rule) for p in refused.value.problems}
 
 
+def test_duplicate_keys_across_batches_load_nothing(loaded: Loaded) -> None:
+    """A record identifier repeated in another batch of the same table is refused: per-batch
+    checks cannot see it, the load's cross-table rules do (no engine relies on an index)."""
+    bad = site_tables(10, variant=7)
+    drugs = bad["drug_administration"]
+    first, rest = drugs.slice(0, 5), drugs.slice(5)
+    key = drugs.schema.get_field_index("drug_administration_id")
+    repeated = rest.set_column(key, "drug_administration_id", pa.array(
+        [drugs.column(key)[0].as_py(), *rest.column(key).to_pylist()[1:]]))
+    bad["drug_administration"] = pa.RecordBatchReader.from_batches(
+        drugs.schema, [*first.to_batches(), *repeated.to_batches()])
+    with open_store(loaded.url) as store:
+        with pytest.raises(ValidationFailed) as refused:
+            store.load(bad, site_id=SITE)
+        assert store.versions() == loaded.infos
+    assert ("drug_administration", "drug_administration_id", "duplicate_key") in {
+        (p.table, p.field, p.rule) for p in refused.value.problems}
+
+
 def test_init_is_idempotent(store_url: str) -> None:
     with open_store(store_url) as store:
         store.init()

@@ -1,8 +1,11 @@
 """DDL for the site store, per engine, generated from the dictionary.
 
 Every OSIRIS RWD table carries ``data_version``: a store holds several data versions side by
-side and readers select one; the primary key is ``(data_version, <entity key>)``. Foreign keys
-are checked by the validator at load (they would have to include ``data_version`` and slow
+side and readers select one; the record key is ``(data_version, <entity key>)``. PostgreSQL
+declares it as the primary key; DuckDB and Spark do not (DuckDB's index would hold every key of
+every version in memory: tens of millions of entries per version for a large centre), and the
+load checks it instead with the ``duplicate_key`` cross-table rule, on every engine. Foreign
+keys are checked the same way at load (they would have to include ``data_version`` and slow
 bulk loads down); the docs list them.
 """
 
@@ -20,6 +23,10 @@ GENERATED_HEADER = (
 )
 
 
+#: Engines whose tables declare the record key as a primary key (see the module docstring).
+_KEY_INDEX = ("postgres",)
+
+
 def _qualified(name: str, schema: str | None) -> str:
     return f"{schema}.{name}" if schema else name
 
@@ -34,7 +41,8 @@ def create_table_sql(entity: Entity, engine: str, schema: str | None = None) -> 
     if engine == "spark":
         body = ",\n".join(lines)
         return f"CREATE TABLE IF NOT EXISTS {table} (\n{body}\n) USING PARQUET;"
-    lines.append(f"    PRIMARY KEY (data_version, {entity.key})")
+    if engine in _KEY_INDEX:
+        lines.append(f"    PRIMARY KEY (data_version, {entity.key})")
     body = ",\n".join(lines)
     return f"CREATE TABLE IF NOT EXISTS {table} (\n{body}\n);"
 

@@ -400,10 +400,22 @@ def _status_checks() -> list[IntegrityCheck]:
         "AND c.death_date_year IS NOT NULL")]
 
 
+def _key_checks(entities: Iterable[Entity]) -> list[IntegrityCheck]:
+    """Record identifiers unique within the version, whatever batches they came in (per-batch
+    checks cannot see across batches; DuckDB and Spark stores carry no key index)."""
+    return [IntegrityCheck(
+        e.name, e.key, "duplicate_key", f"duplicate record identifier {e.key}",
+        f"SELECT {e.key} AS record_key, {e.key} AS value FROM {{schema}}{e.name} "
+        f"WHERE data_version = {{version}} GROUP BY {e.key} HAVING count(*) > 1")
+        for e in entities]
+
+
 def integrity_checks() -> list[IntegrityCheck]:
-    """Every cross-table rule: references between tables and chronology around birth/death."""
+    """Every cross-table rule: unique record identifiers, references between tables and
+    chronology around birth/death."""
     entities = load_dictionary().entities
-    return _reference_checks(entities) + _chronology_checks(entities) + _status_checks()
+    return (_key_checks(entities) + _reference_checks(entities) + _chronology_checks(entities)
+            + _status_checks())
 
 
 
