@@ -17,6 +17,8 @@ def main(selected: list[str]) -> None:
         if selected and name not in selected:
             continue
         print(f"== benchmark {name}", flush=True)
+        # Each benchmark parses its own arguments: give it none (its defaults), not ours.
+        sys.argv = [str(script)]
         runpy.run_path(str(script), run_name="__main__")
 
 

@@ -163,6 +163,15 @@ class Store(ABC):
     def close(self) -> None:
         """Release connections and locks (idempotent)."""
 
+    def release_memory(self) -> None:  # noqa: B027 - optional hook, no-op by default
+        """Drop the table data this process's engine keeps cached from earlier reads.
+
+        An embedded engine keeps every block it read until it reaches its memory limit, so a
+        long scan in pieces (the OMOP export reads the store chunk by chunk) would grow with
+        the store rather than with a piece; calling this between pieces keeps it flat. Nothing
+        to do for server engines (the default).
+        """
+
     # --- schema ----------------------------------------------------------------------------
 
     def _check_schema_version(self) -> int | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from oncorwd.convert.omop.writers import open_writer
 from oncorwd.errors import ConversionError
 from oncorwd.store import Store, open_store
 
-__all__ = ["BUILDERS", "CHUNK_TABLES", "OmopExportResult", "export_omop"]
+__all__ = ["BUILDERS", "CHUNK_SIZE", "CHUNK_TABLES", "OmopExportResult", "export_omop"]
 
 #: Builders in dependency order (each may read the tables built before it).
 BUILDERS = (person, condition_occurrence, measurement, drug_exposure, procedure_occurrence,
@@ -51,6 +52,14 @@ CHUNK_TABLES = ("person", "observation_period", "death", "condition_occurrence",
                 "observation", "episode", "episode_event")
 #: on_progress(stage, done, total): stage "vocabulary" or "patients".
 OmopProgress = Callable[[str, int, int], None]
+#: Patients per chunk. The export holds one chunk at a time (about 8 MB of source rows and
+#: 100 OMOP rows per patient on the synthetic sites), so this, not the site, sets its memory.
+CHUNK_SIZE = 20_000
+#: Memory cap of the export's own DuckDB work database (it spills to a temporary directory
+#: beyond it), whatever ``ONCORWD_DUCKDB_MEMORY_LIMIT`` allows the store.
+WORK_MEMORY_LIMIT = "1GB"
+#: Rows per Arrow batch handed to the writer: a table of a chunk is never materialised whole.
+BATCH_ROWS = 1 << 18
 
 
 @dataclass
@@ -76,7 +85,7 @@ class OmopExportResult:
 def export_omop(store_or_url: Store | str | os.PathLike[str], target: str | os.PathLike[str],
                 *, version: int | None = None, vocabulary: str | os.PathLike[str] | None = None,
                 on_progress: OmopProgress | None = None, fmt: str | None = None,
-                chunk_size: int = 100_000) -> OmopExportResult:
+                chunk_size: int = CHUNK_SIZE) -> OmopExportResult:
     """Export one data version (latest by default) of a site store to OMOP CDM 5.4.
 
     ``target``: a folder (``fmt`` ``parquet`` or ``csv``), ``duckdb:///file.duckdb`` or
@@ -155,47 +164,87 @@ def _write_chunks(store: Store, version: int, patients: pa.Array, size: int,
                   counts: dict[str, int], cmap: pa.Table, concepts: dict[int, str],
                   writer: Any, coverage: Coverage,
                   rows: dict[str, int], on_progress: OmopProgress | None) -> None:
+    """Build and write the clinical tables chunk by chunk. After each chunk its Arrow tables and
+    work database are released, and the writer and the store drop what the chunk cached
+    (``end_chunk``, ``release_memory``): memory stays that of one chunk, whatever the site."""
     offsets: dict[str, int] = {}
     done = 0
     domains = pa.table({"concept_id": pa.array(list(concepts), pa.int32()),
                         "domain_id": list(concepts.values())})
-    for ids, tables in chunks(store, version, patients, size, counts):
-        con = duckdb.connect()
-        try:
-            con.register("cmap_arrow", cmap)
-            con.execute("CREATE TEMP TABLE cmap AS SELECT * FROM cmap_arrow")
-            con.execute(MACROS)
-            con.register("concept_domain", domains)
+    with tempfile.TemporaryDirectory(prefix="oncorwd-omop-") as spill:
+        for ids, tables in chunks(store, version, patients, size, counts):
+            con = _work_connection(spill, cmap, domains)
             first = offsets.get("person", 0)
-            con.register("persons", pa.table({
-                "patient_id": ids, "person_id": pa.array(range(first + 1, first + len(ids) + 1),
-                                                         pa.int32())}))
-            for name, table in tables.items():
-                con.register(f"src_{name}", table)
-            ctx = ChunkContext(con, offsets)
-            for builder in BUILDERS:
-                builder.build(ctx)
-            for name in CHUNK_TABLES:
-                batch = _typed(con, name)
-                writer.write(name, batch)
-                rows[name] = rows.get(name, 0) + batch.num_rows
-                pk = ddl.primary_keys().get(name)
-                if pk and batch.num_rows:
-                    offsets[name] = max(offsets.get(name, 0), int(
-                        con.execute(f"SELECT max({pk[0]}) FROM omop_{name}").fetchall()[0][0]))
-            offsets["person"] = first + len(ids)
-            coverage.add_chunk(con)
-        finally:
-            con.close()
-        done += len(ids)
-        if on_progress:
-            on_progress("patients", done, len(patients))
+            try:
+                _build_chunk(con, ids, tables, offsets)
+                coverage.add_chunk(con)
+                for name in tables:  # every row needed is now in an omop_* table
+                    con.unregister(f"src_{name}")
+                del tables
+                for name in CHUNK_TABLES:
+                    rows[name] = rows.get(name, 0) + _write_table(con, writer, name, offsets)
+                offsets["person"] = first + len(ids)
+            finally:
+                con.close()
+            writer.end_chunk()
+            store.release_memory()
+            done += len(ids)
+            if on_progress:
+                on_progress("patients", done, len(patients))
 
 
-def _typed(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
+def _work_connection(spill: str, cmap: pa.Table, domains: pa.Table
+                     ) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB for one chunk, capped at :data:`WORK_MEMORY_LIMIT`."""
+    con = duckdb.connect(config={"memory_limit": WORK_MEMORY_LIMIT, "temp_directory": spill})
+    con.register("cmap_arrow", cmap)
+    con.execute("CREATE TEMP TABLE cmap AS SELECT * FROM cmap_arrow")
+    con.unregister("cmap_arrow")
+    con.execute(MACROS)
+    con.register("concept_domain", domains)
+    return con
+
+
+def _build_chunk(con: duckdb.DuckDBPyConnection, ids: pa.Array, tables: dict[str, pa.Table],
+                 offsets: dict[str, int]) -> None:
+    """Run every builder over the chunk: the ``omop_<table>`` temporary tables."""
+    first = offsets.get("person", 0)
+    con.register("persons", pa.table({
+        "patient_id": ids, "person_id": pa.array(range(first + 1, first + len(ids) + 1),
+                                                 pa.int32())}))
+    for name, table in tables.items():
+        con.register(f"src_{name}", table)
+    ctx = ChunkContext(con, offsets)
+    for builder in BUILDERS:
+        builder.build(ctx)
+
+
+def _write_table(con: duckdb.DuckDBPyConnection, writer: Any, name: str,
+                 offsets: dict[str, int]) -> int:
+    """Stream ``omop_<name>`` to the writer in typed batches; advance its id offset."""
+    written = 0
+    for batch in _typed(con, name):
+        writer.write(name, batch)
+        written += batch.num_rows
+    pk = ddl.primary_keys().get(name)
+    if pk and written:
+        offsets[name] = max(offsets.get(name, 0), int(
+            con.execute(f"SELECT max({pk[0]}) FROM omop_{name}").fetchall()[0][0]))
+    return written
+
+
+def _typed(con: duckdb.DuckDBPyConnection, name: str) -> Iterator[pa.Table]:
+    """``omop_<name>`` in the official column order and types, :data:`BATCH_ROWS` at a time
+    (an empty table yields one empty batch, so that every writer creates the table)."""
     schema = ddl.arrow_schema(name)
     cols = ", ".join(f.name for f in schema)
-    return con.sql(f"SELECT {cols} FROM omop_{name}").to_arrow_table().cast(schema)
+    empty = True
+    for batch in con.sql(f"SELECT {cols} FROM omop_{name}").to_arrow_reader(BATCH_ROWS):
+        if batch.num_rows:
+            empty = False
+            yield pa.Table.from_batches([batch]).cast(schema)
+    if empty:
+        yield schema.empty_table()
 
 
 def write_report(result: OmopExportResult, path: str | Path) -> None:

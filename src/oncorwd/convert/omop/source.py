@@ -57,19 +57,29 @@ def distinct_codes(store: Store, version: int, sources: Iterable[CodeSource],
 
 def chunks(store: Store, version: int, patients: pa.Array, size: int,
            counts: dict[str, int]) -> Iterator[tuple[pa.Array, dict[str, pa.Table]]]:
-    """Consecutive slices of ``patients`` with the rows of every source table for them."""
-    dialect = _DIALECT.get(store.engine, "duckdb")
+    """Consecutive slices of ``patients`` with the rows of every source table for them.
+
+    The generator keeps no reference to a chunk it yielded, so the caller frees a chunk's rows
+    as soon as it drops them (before the next chunk is read)."""
     for start in range(0, len(patients), size):
         ids = patients.slice(start, size)
-        lo, hi = ids[0].as_py(), ids[-1].as_py()
-        tables: dict[str, pa.Table] = {}
-        for table in SOURCE_TABLES:
-            if not counts.get(table):
-                tables[table] = store.read(table, version=version).slice(0, 0)
-                continue
-            where = exp.Between(this=exp.column("patient_id"), low=exp.Literal.string(lo),
-                                high=exp.Literal.string(hi))
-            sql = exp.select("*").from_(table).where(where).sql(dialect=dialect)
-            found = store.query(sql, version=version)
-            tables[table] = found.filter(pc.is_in(found["patient_id"], value_set=ids))
-        yield ids, tables
+        yield ids, _chunk_rows(store, version, ids, counts)
+
+
+def _chunk_rows(store: Store, version: int, ids: pa.Array,
+                counts: dict[str, int]) -> dict[str, pa.Table]:
+    """Rows of every source table for the patients ``ids`` (sorted): one range query each,
+    which DuckDB answers from the row groups whose zone maps overlap the range."""
+    dialect = _DIALECT.get(store.engine, "duckdb")
+    lo, hi = ids[0].as_py(), ids[-1].as_py()
+    tables: dict[str, pa.Table] = {}
+    for table in SOURCE_TABLES:
+        if not counts.get(table):
+            tables[table] = store.read(table, version=version).slice(0, 0)
+            continue
+        where = exp.Between(this=exp.column("patient_id"), low=exp.Literal.string(lo),
+                            high=exp.Literal.string(hi))
+        sql = exp.select("*").from_(table).where(where).sql(dialect=dialect)
+        found = store.query(sql, version=version)
+        tables[table] = found.filter(pc.is_in(found["patient_id"], value_set=ids))
+    return tables

@@ -32,6 +32,8 @@ from oncorwd.store.url import StoreURL
 __all__ = ["DuckDBStore"]
 
 _BATCH_VIEW = "_oncorwd_batch"
+#: The limit :meth:`DuckDBStore.release_memory` sets for a moment (DuckDB keeps what is pinned).
+_RELEASE_LIMIT = "1MB"
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -139,6 +141,17 @@ class DuckDBStore(SqlStore):
     def _query(self, sql: str, params: Sequence[Any] | None, version: int) -> pa.Table:
         cursor = self._version_views(version)
         return cursor.sql(sql, params=list(params) if params else None).to_arrow_table()
+
+    def release_memory(self) -> None:
+        """DuckDB evicts cached blocks only under its memory limit: lower the limit for a
+        moment (it evicts what is not pinned) and restore the configured one."""
+        limit = str(get_settings().duckdb_config()["memory_limit"])
+        try:
+            self.con.execute(f"SET memory_limit = '{_RELEASE_LIMIT}'")
+        except duckdb.OutOfMemoryException:
+            pass  # more is pinned (a query still open): it evicted what it could
+        finally:
+            self.con.execute(f"SET memory_limit = '{limit}'")
 
     def close(self) -> None:
         if self._views is not None:

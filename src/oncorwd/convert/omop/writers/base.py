@@ -25,6 +25,9 @@ class Writer(ABC):
     @abstractmethod
     def write(self, table: str, batch: pa.Table) -> None: ...
 
+    def end_chunk(self) -> None:  # noqa: B027 - optional hook
+        """Called after each chunk of patients: release what the target cached for it."""
+
     @abstractmethod
     def close(self) -> None: ...
 

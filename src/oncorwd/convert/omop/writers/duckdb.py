@@ -19,7 +19,14 @@ from oncorwd.convert.omop import ddl
 from oncorwd.convert.omop.writers.base import Writer
 from oncorwd.errors import ConversionError
 
-__all__ = ["DuckDBWriter", "foreign_key_violations"]
+__all__ = ["MEMORY_LIMIT", "DuckDBWriter", "foreign_key_violations"]
+
+#: Memory cap of the target database. DuckDB keeps every block it wrote cached until it reaches
+#: its limit (80 % of RAM by default), so without a cap the writer grows with the export; with
+#: it, written blocks are evicted (they are on disk after each automatic checkpoint) and the
+#: foreign-key check spills to ``<file>.tmp`` if it must.
+MEMORY_LIMIT = "512MB"
+_RELEASE_LIMIT = "1MB"
 
 
 class DuckDBWriter(Writer):
@@ -39,7 +46,7 @@ class DuckDBWriter(Writer):
                                   hint="remove it or choose a new file: an OMOP export is "
                                        "written into a new database", path=str(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.path))
+        self._con = duckdb.connect(str(self.path), config={"memory_limit": MEMORY_LIMIT})
         for name in ("ddl", "primary_keys", "constraints"):
             self.con.execute(ddl.script("duckdb", name, "main"))
 
@@ -56,6 +63,17 @@ class DuckDBWriter(Writer):
             raise ConversionError(f"OMOP {table}: key violation: {e}", table=table) from e
         finally:
             self.con.unregister("_omop_batch")
+
+    def end_chunk(self) -> None:
+        """Persist the chunk and evict it: DuckDB evicts cached blocks only under its memory
+        limit, so the limit is lowered for a moment (what is pinned stays) and restored."""
+        self.con.execute("CHECKPOINT")
+        try:
+            self.con.execute(f"SET memory_limit = '{_RELEASE_LIMIT}'")
+        except duckdb.OutOfMemoryException:
+            pass  # it evicted what it could
+        finally:
+            self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
 
     def close(self) -> None:
         if self._con is None:
