@@ -17,8 +17,15 @@ Shape of ``members``::
     WHERE <eligible> AND <index date known> AND <follow-up> AND <rule 1> AND … AND NOT <excl>
 
 Eligible rows: the patient's index cancer (unless ``cancer: all``), of a patient who does not
-object to reuse (``NOT EXISTS`` a ``non_opposition = 'N'`` row: the wide table already leaves
-them out at ingest; the check here keeps that true whatever loaded the store).
+object to reuse. Ingest already leaves objectors out of the wide table, but the compiled SQL
+keeps that true whatever loaded the store: an anti-join against only the objectors (``obj``:
+the ``non_opposition = 'N'`` rows, ~2 % of patients) — ``LEFT JOIN obj … WHERE obj.patient_id IS
+NULL``, the same rows as a correlated ``NOT EXISTS`` but a hash join whose build side is the
+small set, on every engine.
+
+``members`` and ``count`` first narrow the wide table to ``cand`` (the rows passing every step
+that tests only the row's own columns, projecting only the columns used later), so the event
+aggregates join a few thousand candidates instead of every row.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ from oncorwd.cohort.validate import check_definition, walk
 __all__ = ["CompiledCohort", "Step", "compile_cohort"]
 
 CV = "cv"
+OBJ = "obj"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +113,13 @@ class _Compiler:
         self.events: dict[int, tuple[str, str]] = {}  # id(criterion) -> (cte, key kind)
         self.by_id: dict[str, EventCriterion] = {}
         self.index = self._index_date()
-        if restrict is not None:
-            cand = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier(CV))
-                              ).from_(exp.table_("cohort_variables", alias=CV))
-            for alias, on in self.joins.items():
+        self.ctes.append((OBJ, _objectors()))
+        obj_on = exp.EQ(this=exp.column("patient_id", OBJ), expression=exp.column("patient_id", CV))
+        if restrict is None:
+            self.joins[OBJ] = obj_on
+        else:  # cand's projection is set by finish(), once every later use is known
+            cand = exp.select().from_(exp.table_("cohort_variables", alias=CV))
+            for alias, on in {**self.joins, OBJ: obj_on}.items():
                 cand = cand.join(exp.table_(alias, alias=alias), on=on, join_type="LEFT")
             self.ctes.append(("cand", cand.where(exp.and_(*[r.copy() for r in restrict]))))
         for rule in (*d.inclusion, *d.exclusion):
@@ -259,13 +270,7 @@ class _Compiler:
 
     def steps(self) -> list[Step]:
         cv = exp.column
-        objector = (exp.select(exp.Literal.number(1))
-                    .from_(exp.table_("non_opposition", alias="o"))
-                    .where(exp.and_(exp.EQ(this=cv("patient_id", "o"),
-                                           expression=cv("patient_id", CV)),
-                                    exp.EQ(this=cv("non_opposition", "o"),
-                                           expression=exp.Literal.string("N")))))
-        eligible: list[exp.Expr] = [exp.Not(this=exp.Exists(this=objector))]
+        eligible: list[exp.Expr] = [_is_null(cv("patient_id", OBJ))]
         if self.d.cancer == "index":
             eligible.insert(0, cv("is_index_cancer", CV).eq(exp.true()))
         out = [Step("eligible rows (non-objecting patients"
@@ -290,13 +295,32 @@ class _Compiler:
             select = select.with_(name, as_=cte)
         return select
 
+    def finish(self, *queries: exp.Expr) -> None:
+        """Project in ``cand`` only the row columns that the event CTEs and ``queries`` read
+        (the wide table has ~170 columns; a definition reads a handful)."""
+        used = {"patient_id", "cancer_id"}
+        for tree in (*[c for n, c in self.ctes if n != "cand"], *queries):
+            used |= {c.name for c in tree.find_all(exp.Column) if c.table == CV}
+        for name, cte in self.ctes:
+            if name == "cand":
+                cte.select(*[exp.column(c, CV) for c in sorted(used)], copy=False)
+
+
+def _objectors() -> exp.Select:
+    """The patients who object to reuse: the build side of the eligibility anti-join."""
+    o = exp.column
+    return (exp.select(o("patient_id", "o")).from_(exp.table_("non_opposition", alias="o"))
+            .where(exp.EQ(this=o("non_opposition", "o"), expression=exp.Literal.string("N"))))
+
 
 def _ordered(steps: list[Step]) -> list[exp.Expr]:
     """The WHERE conjuncts, cheapest and most selective first: plain column tests before
-    event joins (engines short-circuit and push column filters into the scan)."""
+    the objector anti-join test and event joins (engines short-circuit and push column
+    filters into the scan)."""
+    def tables(e: exp.Expr) -> set[str]:
+        return {c.table for c in e.find_all(exp.Column)}
     return sorted((s.keep for s in steps),
-                  key=lambda e: (any(c.table.startswith("ev_") for c in e.find_all(exp.Column)),
-                                 bool(e.find(exp.Exists))))
+                  key=lambda e: (any(t.startswith("ev_") for t in tables(e)), OBJ in tables(e)))
 
 
 def _plain(e: exp.Expr) -> bool:
@@ -304,18 +328,30 @@ def _plain(e: exp.Expr) -> bool:
     return not any(c.table.startswith("ev_") for c in e.find_all(exp.Column))
 
 
+def _attrition(full: _Compiler, steps: list[Step]) -> exp.Select:
+    """``n_i`` = patients with a row passing steps 0…i: one flag per step and patient (a
+    ``GROUP BY`` of the rows), then plain counts of the flags — DuckDB's ``count(DISTINCT …)``
+    per step is many times slower, and the flags give the same counts on every engine."""
+    patient = exp.column("patient_id", CV)
+    flags, kept = [], []
+    for i, step in enumerate(steps):
+        kept.append(exp.paren(step.keep.copy()))
+        when = exp.Case(ifs=[exp.If(this=exp.and_(*[k.copy() for k in kept]),
+                                    true=exp.Literal.number(1))])
+        flags.append(exp.alias_(exp.Max(this=when), f"s_{i}"))
+    per_patient = (full._row_from(full.joins).select(*flags)
+                   .where(_not_null(patient)).group_by(patient.copy()))
+    return exp.select(*[exp.alias_(exp.Count(this=exp.column(f"s_{i}", "a")), f"n_{i}")
+                        for i in range(len(steps))]).from_(
+        exp.Subquery(this=per_patient, alias=exp.TableAlias(this=exp.to_identifier("a"))))
+
+
 def compile_cohort(d: CohortDefinition) -> CompiledCohort:
     """Compile ``d`` (validated again here: compile never trusts its input)."""
     check_definition(d)
     full = _Compiler(d)
     steps = full.steps()
-    counts, kept = [], []
-    for i, step in enumerate(steps):
-        kept.append(exp.paren(step.keep.copy()))
-        when = exp.Case(ifs=[exp.If(this=exp.and_(*[k.copy() for k in kept]),
-                                    true=exp.column("patient_id", CV))])
-        counts.append(exp.alias_(exp.Count(this=exp.Distinct(expressions=[when])), f"n_{i}"))
-    attrition = full.with_ctes(full._row_from(full.joins).select(*counts))
+    attrition = full.with_ctes(_attrition(full, steps))
     plain = [s.keep for s in steps if _plain(s.keep)]
     comp = _Compiler(d, restrict=_ordered([Step("", "", p) for p in plain]))
     rest = [s for s in comp.steps() if not _plain(s.keep)]
@@ -328,5 +364,6 @@ def compile_cohort(d: CohortDefinition) -> CompiledCohort:
         members, distinct = members.where(exp.and_(*where)), distinct.where(exp.and_(*where))
     count = exp.select(exp.alias_(exp.Count(this=exp.Star()), "n")).from_(
         exp.Subquery(this=distinct, alias=exp.TableAlias(this=exp.to_identifier("m"))))
+    comp.finish(members, distinct)
     return CompiledCohort(d, tuple(steps), comp.with_ctes(members), comp.with_ctes(count),
                           attrition, support.features(d))

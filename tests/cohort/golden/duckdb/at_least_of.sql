@@ -1,8 +1,18 @@
 -- members
-WITH cand AS (
+WITH obj AS (
   SELECT
-    cv.*
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
+), cand AS (
+  SELECT
+    cv.cancer_id,
+    cv.diagnosis_date,
+    cv.patient_id
   FROM cohort_variables AS cv
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
   WHERE
     NOT cv.diagnosis_date IS NULL
     AND (
@@ -23,14 +33,7 @@ WITH cand AS (
       END
     ) >= 2
     AND (
-      cv.is_index_cancer = TRUE
-      AND NOT EXISTS(
-        SELECT
-          1
-        FROM non_opposition AS o
-        WHERE
-          o.patient_id = cv.patient_id AND o.non_opposition = 'N'
-      )
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
     )
 )
 SELECT
@@ -39,10 +42,20 @@ SELECT
   cv.diagnosis_date AS index_date
 FROM cand AS cv;
 -- count
-WITH cand AS (
+WITH obj AS (
   SELECT
-    cv.*
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
+), cand AS (
+  SELECT
+    cv.cancer_id,
+    cv.diagnosis_date,
+    cv.patient_id
   FROM cohort_variables AS cv
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
   WHERE
     NOT cv.diagnosis_date IS NULL
     AND (
@@ -63,14 +76,7 @@ WITH cand AS (
       END
     ) >= 2
     AND (
-      cv.is_index_cancer = TRUE
-      AND NOT EXISTS(
-        SELECT
-          1
-        FROM non_opposition AS o
-        WHERE
-          o.patient_id = cv.patient_id AND o.non_opposition = 'N'
-      )
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
     )
 )
 SELECT
@@ -81,75 +87,68 @@ FROM (
   FROM cand AS cv
 ) AS m;
 -- attrition
+WITH obj AS (
+  SELECT
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
+)
 SELECT
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+  COUNT(a.s_0) AS n_0,
+  COUNT(a.s_1) AS n_1,
+  COUNT(a.s_2) AS n_2
+FROM (
+  SELECT
+    MAX(CASE WHEN (
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
+    ) THEN 1 END) AS s_0,
+    MAX(
+      CASE
+        WHEN (
+          cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
         )
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_0,
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+        AND (
+          NOT cv.diagnosis_date IS NULL
         )
-      )
-      AND (
-        NOT cv.diagnosis_date IS NULL
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_1,
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+        THEN 1
+      END
+    ) AS s_1,
+    MAX(
+      CASE
+        WHEN (
+          cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
         )
-      )
-      AND (
-        NOT cv.diagnosis_date IS NULL
-      )
-      AND (
-        (
-          CASE WHEN NOT cv.smoking IS NULL AND (
-            cv.smoking = 'Y'
-          ) THEN 1 ELSE 0 END + CASE
-            WHEN NOT cv.age_at_diagnosis IS NULL AND (
-              cv.age_at_diagnosis >= 65
-            )
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN NOT cv.ps_at_diagnosis IS NULL AND (
-              cv.ps_at_diagnosis >= 2
-            )
-            THEN 1
-            ELSE 0
-          END
-        ) >= 2
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_2
-FROM cohort_variables AS cv;
+        AND (
+          NOT cv.diagnosis_date IS NULL
+        )
+        AND (
+          (
+            CASE WHEN NOT cv.smoking IS NULL AND (
+              cv.smoking = 'Y'
+            ) THEN 1 ELSE 0 END + CASE
+              WHEN NOT cv.age_at_diagnosis IS NULL AND (
+                cv.age_at_diagnosis >= 65
+              )
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN NOT cv.ps_at_diagnosis IS NULL AND (
+                cv.ps_at_diagnosis >= 2
+              )
+              THEN 1
+              ELSE 0
+            END
+          ) >= 2
+        )
+        THEN 1
+      END
+    ) AS s_2
+  FROM cohort_variables AS cv
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
+  WHERE
+    NOT cv.patient_id IS NULL
+  GROUP BY
+    cv.patient_id
+) AS a;

@@ -1,19 +1,23 @@
 -- members
-WITH cand AS (
+WITH obj AS (
   SELECT
-    cv.*
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
+), cand AS (
+  SELECT
+    cv.cancer_id,
+    cv.diagnosis_date,
+    cv.is_index_cancer,
+    cv.patient_id
   FROM cohort_variables AS cv
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
   WHERE
     NOT cv.diagnosis_date IS NULL
     AND (
-      cv.is_index_cancer = TRUE
-      AND NOT EXISTS(
-        SELECT
-          1
-        FROM non_opposition AS o
-        WHERE
-          o.patient_id = cv.patient_id AND o.non_opposition = 'N'
-      )
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
     )
 ), ev_1 AS (
   SELECT
@@ -90,21 +94,25 @@ LEFT JOIN ev_2 AS ev_2
 WHERE
   NOT ev_1.n IS NULL AND NOT ev_2.n IS NULL;
 -- count
-WITH cand AS (
+WITH obj AS (
   SELECT
-    cv.*
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
+), cand AS (
+  SELECT
+    cv.cancer_id,
+    cv.diagnosis_date,
+    cv.is_index_cancer,
+    cv.patient_id
   FROM cohort_variables AS cv
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
   WHERE
     NOT cv.diagnosis_date IS NULL
     AND (
-      cv.is_index_cancer = TRUE
-      AND NOT EXISTS(
-        SELECT
-          1
-        FROM non_opposition AS o
-        WHERE
-          o.patient_id = cv.patient_id AND o.non_opposition = 'N'
-      )
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
     )
 ), ev_1 AS (
   SELECT
@@ -183,7 +191,13 @@ FROM (
     NOT ev_1.n IS NULL AND NOT ev_2.n IS NULL
 ) AS m;
 -- attrition
-WITH ev_1 AS (
+WITH obj AS (
+  SELECT
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
+), ev_1 AS (
   SELECT
     e.cancer_id AS k,
     COUNT(*) AS n,
@@ -243,86 +257,66 @@ WITH ev_1 AS (
     cv.cancer_id
 )
 SELECT
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+  COUNT(a.s_0) AS n_0,
+  COUNT(a.s_1) AS n_1,
+  COUNT(a.s_2) AS n_2,
+  COUNT(a.s_3) AS n_3
+FROM (
+  SELECT
+    MAX(CASE WHEN (
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
+    ) THEN 1 END) AS s_0,
+    MAX(
+      CASE
+        WHEN (
+          cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
         )
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_0,
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+        AND (
+          NOT cv.diagnosis_date IS NULL
         )
-      )
-      AND (
-        NOT cv.diagnosis_date IS NULL
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_1,
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+        THEN 1
+      END
+    ) AS s_1,
+    MAX(
+      CASE
+        WHEN (
+          cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
         )
-      )
-      AND (
-        NOT cv.diagnosis_date IS NULL
-      )
-      AND (
-        NOT ev_1.n IS NULL
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_2,
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+        AND (
+          NOT cv.diagnosis_date IS NULL
         )
-      )
-      AND (
-        NOT cv.diagnosis_date IS NULL
-      )
-      AND (
-        NOT ev_1.n IS NULL
-      )
-      AND (
-        NOT ev_2.n IS NULL
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_3
-FROM cohort_variables AS cv
-LEFT JOIN ev_1 AS ev_1
-  ON ev_1.k = cv.cancer_id
-LEFT JOIN ev_2 AS ev_2
-  ON ev_2.k = cv.cancer_id;
+        AND (
+          NOT ev_1.n IS NULL
+        )
+        THEN 1
+      END
+    ) AS s_2,
+    MAX(
+      CASE
+        WHEN (
+          cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
+        )
+        AND (
+          NOT cv.diagnosis_date IS NULL
+        )
+        AND (
+          NOT ev_1.n IS NULL
+        )
+        AND (
+          NOT ev_2.n IS NULL
+        )
+        THEN 1
+      END
+    ) AS s_3
+  FROM cohort_variables AS cv
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
+  LEFT JOIN ev_1 AS ev_1
+    ON ev_1.k = cv.cancer_id
+  LEFT JOIN ev_2 AS ev_2
+    ON ev_2.k = cv.cancer_id
+  WHERE
+    NOT cv.patient_id IS NULL
+  GROUP BY
+    cv.patient_id
+) AS a;

@@ -1,8 +1,18 @@
 -- members
-WITH cand AS (
+WITH obj AS (
   SELECT
-    cv.*
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
+), cand AS (
+  SELECT
+    cv.cancer_id,
+    cv.diagnosis_date,
+    cv.patient_id
   FROM cohort_variables AS cv
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
   WHERE
     NOT cv.diagnosis_date IS NULL
     AND (
@@ -17,14 +27,7 @@ WITH cand AS (
       )
     )
     AND (
-      cv.is_index_cancer = TRUE
-      AND NOT EXISTS(
-        SELECT
-          1
-        FROM non_opposition AS o
-        WHERE
-          o.patient_id = cv.patient_id AND o.non_opposition = 'N'
-      )
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
     )
 ), ev_1 AS (
   SELECT
@@ -64,10 +67,20 @@ WHERE
     NOT ev_1.n IS NULL
   );
 -- count
-WITH cand AS (
+WITH obj AS (
   SELECT
-    cv.*
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
+), cand AS (
+  SELECT
+    cv.cancer_id,
+    cv.diagnosis_date,
+    cv.patient_id
   FROM cohort_variables AS cv
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
   WHERE
     NOT cv.diagnosis_date IS NULL
     AND (
@@ -82,14 +95,7 @@ WITH cand AS (
       )
     )
     AND (
-      cv.is_index_cancer = TRUE
-      AND NOT EXISTS(
-        SELECT
-          1
-        FROM non_opposition AS o
-        WHERE
-          o.patient_id = cv.patient_id AND o.non_opposition = 'N'
-      )
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
     )
 ), ev_1 AS (
   SELECT
@@ -131,7 +137,13 @@ FROM (
     )
 ) AS m;
 -- attrition
-WITH ev_1 AS (
+WITH obj AS (
+  SELECT
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
+), ev_1 AS (
   SELECT
     e.patient_id AS k,
     COUNT(*) AS n,
@@ -153,129 +165,103 @@ WITH ev_1 AS (
     e.patient_id
 )
 SELECT
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+  COUNT(a.s_0) AS n_0,
+  COUNT(a.s_1) AS n_1,
+  COUNT(a.s_2) AS n_2,
+  COUNT(a.s_3) AS n_3,
+  COUNT(a.s_4) AS n_4
+FROM (
+  SELECT
+    MAX(CASE WHEN (
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
+    ) THEN 1 END) AS s_0,
+    MAX(
+      CASE
+        WHEN (
+          cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
         )
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_0,
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+        AND (
+          NOT cv.diagnosis_date IS NULL
         )
-      )
-      AND (
-        NOT cv.diagnosis_date IS NULL
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_1,
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+        THEN 1
+      END
+    ) AS s_1,
+    MAX(
+      CASE
+        WHEN (
+          cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
         )
-      )
-      AND (
-        NOT cv.diagnosis_date IS NULL
-      )
-      AND (
-        NOT cv.topography_3char IS NULL AND (
-          cv.topography_3char = 'C50'
+        AND (
+          NOT cv.diagnosis_date IS NULL
         )
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_2,
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
-        )
-      )
-      AND (
-        NOT cv.diagnosis_date IS NULL
-      )
-      AND (
-        NOT cv.topography_3char IS NULL AND (
-          cv.topography_3char = 'C50'
-        )
-      )
-      AND (
-        NOT (
-          NOT cv.metastatic_at_diagnosis IS NULL
-          AND (
-            cv.metastatic_at_diagnosis = TRUE
+        AND (
+          NOT cv.topography_3char IS NULL AND (
+            cv.topography_3char = 'C50'
           )
         )
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_3,
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+        THEN 1
+      END
+    ) AS s_2,
+    MAX(
+      CASE
+        WHEN (
+          cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
         )
-      )
-      AND (
-        NOT cv.diagnosis_date IS NULL
-      )
-      AND (
-        NOT cv.topography_3char IS NULL AND (
-          cv.topography_3char = 'C50'
+        AND (
+          NOT cv.diagnosis_date IS NULL
         )
-      )
-      AND (
-        NOT (
-          NOT cv.metastatic_at_diagnosis IS NULL
-          AND (
-            cv.metastatic_at_diagnosis = TRUE
+        AND (
+          NOT cv.topography_3char IS NULL AND (
+            cv.topography_3char = 'C50'
           )
         )
-      )
-      AND (
-        NOT (
-          NOT ev_1.n IS NULL
+        AND (
+          NOT (
+            NOT cv.metastatic_at_diagnosis IS NULL
+            AND (
+              cv.metastatic_at_diagnosis = TRUE
+            )
+          )
         )
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_4
-FROM cohort_variables AS cv
-LEFT JOIN ev_1 AS ev_1
-  ON ev_1.k = cv.patient_id;
+        THEN 1
+      END
+    ) AS s_3,
+    MAX(
+      CASE
+        WHEN (
+          cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
+        )
+        AND (
+          NOT cv.diagnosis_date IS NULL
+        )
+        AND (
+          NOT cv.topography_3char IS NULL AND (
+            cv.topography_3char = 'C50'
+          )
+        )
+        AND (
+          NOT (
+            NOT cv.metastatic_at_diagnosis IS NULL
+            AND (
+              cv.metastatic_at_diagnosis = TRUE
+            )
+          )
+        )
+        AND (
+          NOT (
+            NOT ev_1.n IS NULL
+          )
+        )
+        THEN 1
+      END
+    ) AS s_4
+  FROM cohort_variables AS cv
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
+  LEFT JOIN ev_1 AS ev_1
+    ON ev_1.k = cv.patient_id
+  WHERE
+    NOT cv.patient_id IS NULL
+  GROUP BY
+    cv.patient_id
+) AS a;

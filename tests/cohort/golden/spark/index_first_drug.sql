@@ -11,12 +11,21 @@ WITH idx AS (
     )
   GROUP BY
     e.cancer_id
+), obj AS (
+  SELECT
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
 ), cand AS (
   SELECT
-    cv.*
+    cv.cancer_id,
+    cv.patient_id
   FROM cohort_variables AS cv
   LEFT JOIN idx AS idx
     ON idx.cancer_id = cv.cancer_id
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
   WHERE
     NOT idx.index_date IS NULL
     AND (
@@ -26,14 +35,7 @@ WITH idx AS (
       AND cv.death_date <= DATE_ADD(idx.index_date, 1095)
     )
     AND (
-      cv.is_index_cancer = TRUE
-      AND NOT EXISTS(
-        SELECT
-          1
-        FROM non_opposition AS o
-        WHERE
-          o.patient_id = cv.patient_id AND o.non_opposition = 'N'
-      )
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
     )
 )
 SELECT
@@ -56,12 +58,21 @@ WITH idx AS (
     )
   GROUP BY
     e.cancer_id
+), obj AS (
+  SELECT
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
 ), cand AS (
   SELECT
-    cv.*
+    cv.cancer_id,
+    cv.patient_id
   FROM cohort_variables AS cv
   LEFT JOIN idx AS idx
     ON idx.cancer_id = cv.cancer_id
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
   WHERE
     NOT idx.index_date IS NULL
     AND (
@@ -71,14 +82,7 @@ WITH idx AS (
       AND cv.death_date <= DATE_ADD(idx.index_date, 1095)
     )
     AND (
-      cv.is_index_cancer = TRUE
-      AND NOT EXISTS(
-        SELECT
-          1
-        FROM non_opposition AS o
-        WHERE
-          o.patient_id = cv.patient_id AND o.non_opposition = 'N'
-      )
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
     )
 )
 SELECT
@@ -103,65 +107,57 @@ WITH idx AS (
     )
   GROUP BY
     e.cancer_id
+), obj AS (
+  SELECT
+    o.patient_id
+  FROM non_opposition AS o
+  WHERE
+    o.non_opposition = 'N'
 )
 SELECT
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+  COUNT(a.s_0) AS n_0,
+  COUNT(a.s_1) AS n_1,
+  COUNT(a.s_2) AS n_2
+FROM (
+  SELECT
+    MAX(CASE WHEN (
+      cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
+    ) THEN 1 END) AS s_0,
+    MAX(
+      CASE
+        WHEN (
+          cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
         )
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_0,
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+        AND (
+          NOT idx.index_date IS NULL
         )
-      )
-      AND (
-        NOT idx.index_date IS NULL
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_1,
-  COUNT(
-    DISTINCT CASE
-      WHEN (
-        cv.is_index_cancer = TRUE
-        AND NOT EXISTS(
-          SELECT
-            1
-          FROM non_opposition AS o
-          WHERE
-            o.patient_id = cv.patient_id AND o.non_opposition = 'N'
+        THEN 1
+      END
+    ) AS s_1,
+    MAX(
+      CASE
+        WHEN (
+          cv.is_index_cancer = TRUE AND obj.patient_id IS NULL
         )
-      )
-      AND (
-        NOT idx.index_date IS NULL
-      )
-      AND (
-        NOT cv.death_date IS NULL
-        AND NOT idx.index_date IS NULL
-        AND cv.death_date >= idx.index_date
-        AND cv.death_date <= DATE_ADD(idx.index_date, 1095)
-      )
-      THEN cv.patient_id
-    END
-  ) AS n_2
-FROM cohort_variables AS cv
-LEFT JOIN idx AS idx
-  ON idx.cancer_id = cv.cancer_id;
+        AND (
+          NOT idx.index_date IS NULL
+        )
+        AND (
+          NOT cv.death_date IS NULL
+          AND NOT idx.index_date IS NULL
+          AND cv.death_date >= idx.index_date
+          AND cv.death_date <= DATE_ADD(idx.index_date, 1095)
+        )
+        THEN 1
+      END
+    ) AS s_2
+  FROM cohort_variables AS cv
+  LEFT JOIN idx AS idx
+    ON idx.cancer_id = cv.cancer_id
+  LEFT JOIN obj AS obj
+    ON obj.patient_id = cv.patient_id
+  WHERE
+    NOT cv.patient_id IS NULL
+  GROUP BY
+    cv.patient_id
+) AS a;
