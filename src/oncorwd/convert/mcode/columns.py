@@ -22,6 +22,7 @@ would contain (same keys, same order, same values), which the tests and the benc
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,11 +101,12 @@ def _combine(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
-class Node:
+class Node(ABC):
     """A JSON template node; ``eval`` gives JSON text per row (null: absent)."""
 
+    @abstractmethod
     def eval(self, table: pa.Table) -> pa.Array | pa.Scalar:
-        raise NotImplementedError
+        ...
 
     def constant(self) -> Any:
         """The node's JSON value when it is the same for every row, else :data:`_VARIES`."""

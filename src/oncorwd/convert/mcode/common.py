@@ -10,6 +10,7 @@ it could not map to what mCODE binds are counted for the unmapped-codes report.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -101,7 +102,7 @@ def not_in_map(t: pa.Table, column: str, map_name: str, shown: str | None = None
     return pc.if_else(missing, t.column(shown or column), pa.scalar(None, pa.string()))
 
 
-class Builder:
+class Builder(ABC):
     """One mCODE profile built from one OSIRIS RWD table (subclasses declare the differences)."""
 
     name: ClassVar[str]            # mCODE profile name, e.g. "primary-cancer-condition"
@@ -127,8 +128,9 @@ class Builder:
         """Report name -> source codes (one per resource) that found no target code."""
         return {}
 
+    @abstractmethod
     def template(self, ctx: Context) -> Node:
-        raise NotImplementedError
+        ...
 
     def id_of(self, t: pa.Table) -> pa.Array:
         return fhir_id(pc.binary_join_element_wise(t.column(self.key), self.suffix, ""))

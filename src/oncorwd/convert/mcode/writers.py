@@ -9,6 +9,7 @@ by grouping the batch's entries per patient with Arrow kernels.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import IO
 
@@ -35,7 +36,7 @@ def arrow_text(values: pa.Array, separator: str = "\n") -> memoryview:
     return memoryview(lines.buffers()[2])[offsets[0].as_py():offsets[-1].as_py()]
 
 
-class Writer:
+class Writer(ABC):
     """Receives batches of resources; ``close`` returns resources written per type."""
 
     def __init__(self, out_dir: Path, ctx: Context) -> None:
@@ -44,8 +45,9 @@ class Writer:
         self.counts: dict[str, int] = {}
         out_dir.mkdir(parents=True, exist_ok=True)
 
+    @abstractmethod
     def write(self, batch: list[Built]) -> None:
-        raise NotImplementedError
+        ...
 
     def close(self) -> dict[str, int]:
         return dict(self.counts)
