@@ -22,6 +22,8 @@ for site in clcc-paris-01 chu-lyon-02 chu-marseille-03; do
   echo "== data-quality report: $site"
   $RUN oncorwd quality report --site "$site"
 done
+# Exports are written afresh on each run (an OMOP export refuses to overwrite a database).
+rm -rf "$HOME_DIR/omop" "$HOME_DIR/mcode" "$HOME_DIR/mcode-bundles"
 for site in clcc-paris-01 chu-lyon-02 chu-marseille-03; do
   echo
   echo "== OMOP CDM 5.4 export (DuckDB, official DDL with constraints on): $site"
