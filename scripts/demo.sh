@@ -24,10 +24,11 @@ for site in clcc-paris-01 chu-lyon-02 chu-marseille-03; do
 done
 # Exports are written afresh on each run (an OMOP export refuses to overwrite a database).
 rm -rf "$HOME_DIR/omop" "$HOME_DIR/mcode" "$HOME_DIR/mcode-bundles"
+mkdir -p "$HOME_DIR/omop"
 for site in clcc-paris-01 chu-lyon-02 chu-marseille-03; do
   echo
   echo "== OMOP CDM 5.4 export (DuckDB, official DDL with constraints on): $site"
-  $RUN oncorwd export omop --site "$site" --to "duckdb:///$HOME_DIR/omop/$site.duckdb"
+  $RUN oncorwd export omop --site "$site" --to "$HOME_DIR/omop/$site.duckdb"
   echo
   echo "== FHIR mCODE STU4 export (Bulk Data NDJSON): $site"
   $RUN oncorwd export mcode --site "$site" --format ndjson --to "$HOME_DIR/mcode/$site"

@@ -19,7 +19,8 @@ __all__ = ["export_omop_command"]
 @app.command("omop")
 def export_omop_command(
     site: Annotated[str, typer.Option(help="site name (its store is <home>/sites/<site>.duckdb)")],
-    to: Annotated[str, typer.Option("--to", help="folder, duckdb:///file.duckdb or "
+    to: Annotated[str, typer.Option("--to", help="folder, a .duckdb file (path or "
+                                                 "duckdb:///abs/path) or "
                                                  "postgresql://…?schema=name")],
     version: Annotated[int | None, typer.Option(help="data version (default: latest)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv (folder targets)")

@@ -16,20 +16,24 @@ __all__ = ["Writer", "open_writer"]
 
 
 def open_writer(target: str | Path, fmt: str | None = None) -> Writer:
-    """The writer for ``target``: ``duckdb:///file``, ``postgresql://…?schema=s`` or a folder
-    (``fmt`` ``parquet``, the default, or ``csv``)."""
+    """The writer for ``target``: a DuckDB file (``duckdb:///abs/file.duckdb`` or a path ending
+    in ``.duckdb``, as for stores), ``postgresql://…?schema=s`` or a folder (``fmt``
+    ``parquet``, the default, or ``csv``)."""
     text = str(target)
-    if text.startswith("duckdb://"):
+    if text.startswith("duckdb://") or text.endswith(".duckdb"):
         from oncorwd.convert.omop.writers.duckdb import DuckDBWriter
+        from oncorwd.store import parse_store_url
 
-        return DuckDBWriter(Path(text.removeprefix("duckdb://")))
+        path = parse_store_url(text).path
+        assert path is not None
+        return DuckDBWriter(path)
     if text.startswith(("postgresql://", "postgres://")):
         from oncorwd.convert.omop.writers.postgres import PostgresWriter
 
         return PostgresWriter(text)
     if "://" in text:
         raise ConversionError(f"unsupported OMOP target {text!r}",
-                              hint="use a folder, duckdb:///file.duckdb or "
+                              hint="use a folder, a .duckdb file or "
                                    "postgresql://…?schema=name", target=text)
     fmt = fmt or "parquet"
     if fmt == "parquet":
