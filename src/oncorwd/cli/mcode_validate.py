@@ -64,6 +64,16 @@ def _table(issues: list[ValidationIssue], limit: int) -> Table:
     return t
 
 
+def _kinds(counts: dict[str, int]) -> Table:
+    """Warnings grouped by message: a whole export repeats a few kinds thousands of times."""
+    t = Table(title="warnings by kind (most frequent)")
+    t.add_column("warnings", justify="right")
+    t.add_column("message", overflow="fold")
+    for message, n in counts.items():
+        t.add_row(f"{n:,}", message)
+    return t
+
+
 def _summary(issues: list[ValidationIssue], validator: Validator, count: int,
              seconds: float) -> dict[str, Any]:
     by = Counter((i.layer, i.severity) for i in issues)
@@ -73,6 +83,8 @@ def _summary(issues: list[ValidationIssue], validator: Validator, count: int,
         "errors": sum(1 for i in issues if i.is_error),
         "warnings": sum(1 for i in issues if not i.is_error),
         "by_layer": {f"{layer}/{sev}": n for (layer, sev), n in sorted(by.items())},
+        "warnings_by_message": dict(Counter(
+            i.message for i in issues if not i.is_error).most_common(10)),
         "coverage": validator.coverage.to_dict(),
     }
 
@@ -101,6 +113,8 @@ def validate_mcode(
     else:
         if issues:
             console.print(_table(issues, max_issues))
+        if summary["warnings_by_message"]:
+            console.print(_kinds(summary["warnings_by_message"]))
         cov = summary["coverage"]
         console.print(
             f"{count:,} resources in {summary['seconds']:.2f} s · "
