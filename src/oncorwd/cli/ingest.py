@@ -90,7 +90,7 @@ def _sources(result: IngestResult) -> Table:
     return t
 
 
-def _show(result: IngestResult, dry_run: bool) -> None:
+def show_result(result: IngestResult, dry_run: bool) -> None:
     console.print(_sources(result))
     console.print(_accounts(result))
     if result.problems_by_rule:
@@ -121,7 +121,7 @@ def run_command(mapping: MappingOpt, site: SiteOpt = None, store: StoreOpt = Non
     spec = _spec(mapping, site)
     with _progress_callback() as callback:
         result = run(spec, store_url=store, on_error=on_error, progress=callback)
-    _show(result, dry_run=False)
+    show_result(result, dry_run=False)
 
 
 @app.command("check")
@@ -133,7 +133,7 @@ def check_command(mapping: MappingOpt, site: SiteOpt = None,
     spec = _spec(mapping, site)
     with _progress_callback() as callback:
         result = run(spec, dry_run=True, on_error=on_error, progress=callback)
-    _show(result, dry_run=True)
+    show_result(result, dry_run=True)
 
 
 @app.command("new-mapping")

@@ -76,22 +76,22 @@ def import_mcode_command(
                          ] = False,
     store: StoreOpt = None,
 ) -> None:
-    """Import mCODE bundles or NDJSON into the site's store as a new data version."""
+    """Import mCODE bundles or NDJSON into the site's store through the ingest pipeline: bad
+    resources quarantined, the rest validated, derived and loaded as a new data version."""
+    from oncorwd.cli.ingest import show_result
+    from oncorwd.cli.store import site_store_url
     from oncorwd.convert.mcode.importer import import_mcode
 
-    with open_site_store(site, store) as s:
-        site_id = finess or _site_finess(s)
-        result = import_mcode(s, files, site_id=site_id, dry_run=dry_run,
-                              on_error="raise" if fail_fast else "collect")
-    table = Table(title=f"mCODE import into {site}" + (" (dry run)" if dry_run else ""))
-    table.add_column("OSIRIS table")
-    table.add_column("rows", justify="right")
-    for name, n in sorted(result.rows.items()):
-        table.add_row(name, f"{n:,}")
-    console.print(table)
-    done = ("nothing loaded (dry run)" if dry_run
+    if finess is None:
+        with open_site_store(site, store) as s:
+            finess = _site_finess(s)
+    result = import_mcode(site_store_url(site, store), files, site=site, site_id=finess,
+                          dry_run=dry_run, on_error="fail_fast" if fail_fast else "collect")
+    show_result(result, dry_run=dry_run)
+    done = ("nothing loaded (dry run)" if dry_run or result.version is None
             else f"loaded as data version {result.version.version}")
-    console.print(f"{result.resources:,} resources read; {done}", highlight=False)
+    console.print(f"{sum(s.rows for s in result.sources):,} resources read; {done}",
+                  highlight=False)
 
 
 def _site_finess(store: object) -> str:

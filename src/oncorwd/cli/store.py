@@ -28,14 +28,14 @@ StoreOpt = Annotated[str | None, typer.Option(
     "(default: ONCORWD_STORE_URL, else <ONCORWD_HOME>/sites/<site>.duckdb)")]
 
 
-def _url(site: str, store: str | None) -> str:
+def site_store_url(site: str, store: str | None) -> str:
     return store or get_settings().site_store_url(site)
 
 
 def open_site_store(site: str, store: str | None = None) -> Store:
     from oncorwd.store import open_store
 
-    return open_store(_url(site, store))
+    return open_store(site_store_url(site, store))
 
 
 @app.command()

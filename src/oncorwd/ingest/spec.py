@@ -56,6 +56,7 @@ __all__ = [
     "CsvSource",
     "FieldRule",
     "MappingSpec",
+    "McodeSource",
     "OsirisV1Source",
     "ParquetSource",
     "ReportsSource",
@@ -134,8 +135,15 @@ class ReportsSource(_Model):
     external: bool = Field(False, description="documents from another facility (source 5)")
 
 
+class McodeSource(_Model):
+    format: Literal["mcode"]
+    path: str | tuple[str, ...] = Field(description="FHIR mCODE NDJSON or Bundle JSON files, "
+                                        "folders or globs, relative to the spec")
+
+
 Source = Annotated[
-    CsvSource | XlsxSource | ParquetSource | SqlSource | OsirisV1Source | ReportsSource,
+    CsvSource | XlsxSource | ParquetSource | SqlSource | OsirisV1Source | ReportsSource
+    | McodeSource,
     Field(discriminator="format"),
 ]
 

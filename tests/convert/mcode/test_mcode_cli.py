@@ -62,6 +62,15 @@ def test_bad_format_and_bad_input_are_errors(home: Path, tmp_path: Path) -> None
     assert bad.exit_code != 0
     broken = tmp_path / "broken.ndjson"
     broken.write_text('{"resourceType": "Patient", "id": "p", "gender": "female"\n')
-    result = runner.invoke(app, ["import", "mcode", str(broken), "--site", "tiny"])
+    result = runner.invoke(app, ["import", "mcode", str(broken), "--site", "tiny",
+                                 "--fail-fast"])
     assert result.exit_code != 0
     assert "not valid JSON" in str(result.exception)
+
+
+def test_bad_input_is_quarantined_and_shown(home: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ndjson"
+    broken.write_text('{"resourceType": "Patient", "id": "p", "gender": "female"\n')
+    result = runner.invoke(app, ["import", "mcode", str(broken), "--site", "tiny"])
+    assert result.exit_code == 0, result.output
+    assert "fhir_read" in result.output and "quarantine.csv" in result.output

@@ -11,9 +11,20 @@ import orjson
 import pytest
 from mcode_factory import P1, SITE
 
+from oncorwd.config import get_settings
 from oncorwd.convert.mcode import ExportResult, import_mcode, read_mcode
-from oncorwd.errors import FhirImportError
+from oncorwd.errors import DataError, FhirImportError
 from oncorwd.store import open_store
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    folder = tmp_path / "home"
+    monkeypatch.setenv("ONCORWD_HOME", str(folder))
+    monkeypatch.delenv("ONCORWD_STORE_URL", raising=False)
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()
 
 
 def _resources(out: Path) -> list[dict[str, Any]]:
@@ -32,11 +43,12 @@ def _issues(paths: list[Path], **kw: Any) -> list[dict[str, Any]]:
     return list(err.value.context["issues"])
 
 
-def test_import_loads_a_version_with_source_fields(tiny_ndjson: ExportResult,
+def test_import_loads_a_version_with_source_fields(tiny_ndjson: ExportResult, home: Path,
                                                    tmp_path: Path) -> None:
-    with open_store(f"duckdb://{tmp_path / 'new.duckdb'}") as store:
-        result = import_mcode(store, [tiny_ndjson.out_dir], site_id=SITE)
-        assert result.version.version == 1
+    url = f"duckdb://{tmp_path / 'new.duckdb'}"
+    result = import_mcode(url, [tiny_ndjson.out_dir], site="new", site_id=SITE)
+    assert result.version.version == 1 and result.quarantine.num_rows == 0
+    with open_store(url) as store:
         cancer = store.read("cancer").to_pylist()
         assert [c["cancer_id"] for c in cancer] == ["T-C001"]
         assert cancer[0]["source_type"] == "3"
@@ -55,10 +67,12 @@ def test_bundles_import_like_ndjson(tiny_ndjson: ExportResult, tiny_bundles: Exp
         assert table.drop(drop).equals(b.tables[name].drop(drop)), name
 
 
-def test_dry_run_loads_nothing(tiny_ndjson: ExportResult, tmp_path: Path) -> None:
-    with open_store(f"duckdb://{tmp_path / 'dry.duckdb'}") as store:
-        result = import_mcode(store, [tiny_ndjson.out_dir], site_id=SITE, dry_run=True)
-        assert result.version is None and result.rows["patient"] == 1
+def test_dry_run_loads_nothing(tiny_ndjson: ExportResult, home: Path, tmp_path: Path) -> None:
+    url = f"duckdb://{tmp_path / 'dry.duckdb'}"
+    result = import_mcode(url, [tiny_ndjson.out_dir], site="dry", site_id=SITE, dry_run=True)
+    accounts = {a.table: a for a in result.accounting}
+    assert result.version is None and accounts["patient"].loaded == 1
+    with open_store(url) as store:
         assert store.versions() == []
 
 
@@ -111,3 +125,62 @@ def test_fail_fast_stops_at_the_first_problem(tmp_path: Path) -> None:
                                             {"resourceType": "Encounter", "id": "b"}])
     assert len(_issues([path])) == 2
     assert [i["resource_id"] for i in _issues([path], on_error="raise")] == ["a"]
+
+
+def _with_broken_drug(out: Path, tmp_path: Path) -> tuple[Path, int]:
+    """The tiny export with the code of drug administration T-DA1 removed (its line)."""
+    res = copy.deepcopy(_resources(out))
+    drug = next(r for r in res if r["id"] == "T-DA1")
+    del drug["medicationCodeableConcept"]
+    return _write(tmp_path / "broken.ndjson", res), res.index(drug) + 1
+
+
+def test_one_broken_resource_is_quarantined_the_rest_loaded(tiny_ndjson: ExportResult,
+                                                           home: Path, tmp_path: Path) -> None:
+    path, line = _with_broken_drug(tiny_ndjson.out_dir, tmp_path)
+    url = f"duckdb://{tmp_path / 'partial.duckdb'}"
+    result = import_mcode(url, [path], site="partial", site_id=SITE)
+    records = result.quarantine.to_pylist()
+    assert [(r["file"], r["row"], r["value"], r["rule"]) for r in records] == [
+        ("broken.ndjson", line, "MedicationAdministration/T-DA1", "fhir_structure")]
+    assert records[0]["message"].startswith("MedicationAdministration/T-DA1 at "
+                                            "MedicationAdministration")
+    assert result.version is not None
+    with open_store(url) as store:
+        assert [r["drug_administration_id"] for r in store.read("drug_administration")
+                .to_pylist()] == ["T-DA2"]
+        assert store.row_counts()["cancer"] == 1
+    csv = (result.run_dir / "quarantine.csv").read_text("utf-8")
+    assert "MedicationAdministration/T-DA1" in csv
+
+
+def test_accounting_balances_and_cohort_variables_are_derived(
+        tiny_ndjson: ExportResult, home: Path, tmp_path: Path) -> None:
+    res = copy.deepcopy(_resources(tiny_ndjson.out_dir))
+    cancer = next(r for r in res if r["id"] == "T-C001")
+    cancer["bodySite"][0]["coding"][0]["code"] = "C99.9"   # a row rule: the cancer quarantined
+    url = f"duckdb://{tmp_path / 'acc.duckdb'}"
+    result = import_mcode(url, [_write(tmp_path / "acc.ndjson", res)], site="acc",
+                          site_id=SITE)
+    for a in result.accounting:
+        assert a.input == a.loaded + a.quarantined + a.merged, a
+    bad = [r for r in result.quarantine.to_pylist() if r["table"] == "cancer"]
+    assert bad and bad[0]["value"] == "C99.9" and "Condition.bodySite[0].coding" in bad[0][
+        "message"]
+    document = orjson.loads((result.run_dir / "accounting.json").read_bytes())
+    assert document["quarantined_records"] == result.quarantine.num_rows
+    clean = import_mcode(f"duckdb://{tmp_path / 'cv.duckdb'}", [tiny_ndjson.out_dir],
+                         site="cv", site_id=SITE)
+    assert clean.derived.get("cohort_variables", 0) > 0
+    with open_store(f"duckdb://{tmp_path / 'cv.duckdb'}") as store:
+        assert store.row_counts()["cohort_variables"] > 0
+
+
+def test_fail_fast_import_refuses_and_loads_nothing(tiny_ndjson: ExportResult, home: Path,
+                                                    tmp_path: Path) -> None:
+    path, _ = _with_broken_drug(tiny_ndjson.out_dir, tmp_path)
+    url = f"duckdb://{tmp_path / 'ff.duckdb'}"
+    with pytest.raises(DataError, match="T-DA1"):
+        import_mcode(url, [path], site="ff", site_id=SITE, on_error="fail_fast")
+    with open_store(url) as store:
+        assert store.versions() == []

@@ -7,7 +7,8 @@ mCODE Patient Bundles) and import mCODE back into OSIRIS RWD.
 
     with open_store(url) as store:
         result = export_mcode(store, "out/", format="ndjson")   # or "bundles"
-        result = import_mcode(store, ["out/"], site_id="750010076")  # a new data version
+    # back through the ingest pipeline (quarantine, accounting, derived cohort variables):
+    result = import_mcode(url, ["out/"], site="site-b", site_id="750010076")
 
 One builder per mCODE profile (``patient.py``, ``condition.py``, ``staging.py``…) turns Arrow
 batches into resources with vectorised kernels (:mod:`~oncorwd.convert.mcode.columns`); the code

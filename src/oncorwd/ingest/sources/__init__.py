@@ -4,8 +4,9 @@ The name is the file is the key: ``format: csv`` in a spec opens
 :class:`oncorwd.ingest.sources.csv.CsvReader`. A module declares how it finds and parses its
 files (a subclass of :class:`~oncorwd.ingest.sources.base.SourceReader`); the pipeline is the
 same for all. Formats: ``csv``, ``xlsx``, ``parquet``, ``sql``, ``reports`` (French reports
-through the NLP, a *direct* source producing OSIRIS rows) and ``osiris_v1`` (old OSIRIS pivot
-files; its module exposes a migration function, wrapped by :mod:`.adapters`). Drivers
+through the NLP, a *direct* source producing OSIRIS rows), ``osiris_v1`` (old OSIRIS pivot
+files; its module exposes a migration function, wrapped by :mod:`.adapters`) and ``mcode``
+(FHIR mCODE bundles or NDJSON, read by :mod:`oncorwd.convert.mcode`: a direct source). Drivers
 (openpyxl, SQLAlchemy, edsnlp) are imported when a source of that format opens.
 """
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "DirectOutput", "RawBatch", "SourceReader", "open_reader",
            "reader_class"]
 
-FORMATS = ("csv", "xlsx", "parquet", "sql", "reports", "osiris_v1")
+FORMATS = ("csv", "xlsx", "parquet", "sql", "reports", "osiris_v1", "mcode")
 
 
 def reader_class(format_name: str) -> type[SourceReader]:
