@@ -10,8 +10,6 @@ DuckDB only). PostgreSQL stores live in the database of ``ONCORWD_TEST_POSTGRES_
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,38 +17,13 @@ from typing import Any
 
 import pytest
 
-DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+from support import fresh_pg_schema
 
 ENGINE_PARAMS = [
     "duckdb",
     pytest.param("postgres", marks=pytest.mark.postgres),
     pytest.param("spark", marks=pytest.mark.spark),
 ]
-
-
-def pg_base_url() -> str:
-    return os.environ.get("ONCORWD_TEST_POSTGRES_URL", DEFAULT_PG_URL)
-
-
-@contextmanager
-def fresh_pg_schema() -> Iterator[str]:
-    """A store URL on a new PostgreSQL schema, dropped on exit; skips if no server."""
-    import psycopg
-    from psycopg import sql
-
-    base = pg_base_url()
-    try:
-        psycopg.connect(base, connect_timeout=3).close()
-    except psycopg.OperationalError as e:
-        pytest.skip(f"PostgreSQL not reachable at {base}: {e}")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}schema={schema}"
-    finally:
-        with psycopg.connect(base, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
-                sql.Identifier(schema)))
 
 
 @pytest.fixture

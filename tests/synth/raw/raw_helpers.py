@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
+from support import pg_base_url
 
 SEED = 20260630
 N_PATIENTS = 1200
-DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def pg_url() -> str:
-    return os.environ.get("ONCORWD_TEST_POSTGRES_URL", DEFAULT_PG_URL)
+    return pg_base_url()
 
 
 def pg_reachable() -> str | None:

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from oncorwd.dictionary import arrow_schema, load_dictionary
 from oncorwd.ingest.steps.context import IngestContext, data_columns
 
-__all__ = ["UPDATED", "repoint", "run"]
+__all__ = ["UPDATED", "repoint", "run", "with_derived"]
 
 STEP = "derive"
 #: Tables ``derive_tables`` returns.
@@ -81,6 +81,20 @@ def _take_results(ctx: IngestContext, result: Any) -> None:
         ctx.extra["derive_notes"] = notes
         ctx.notes.append(f"derive: {notes.num_rows} note(s), {len(merged)} cancer row(s) "
                          "merged into another")
+
+
+def with_derived(tables: Mapping[str, pa.Table], *,
+                 reference_date: dt.date | None = None) -> dict[str, pa.Table]:
+    """Every store table of a site with the derived ones, as this step leaves them (merged
+    primaries, repointed rows, cohort variables): for callers that hold validated tables
+    outside a pipeline run (tests, benchmarks, importers)."""
+    from oncorwd.ingest.derive import derive_tables
+
+    result = derive_tables(tables, reference_date=reference_date)
+    merged, kept = _merge_map(result.notes)
+    out = {name: repoint(t, merged, kept) for name, t in tables.items() if name not in UPDATED}
+    out.update({name: getattr(result, name) for name in UPDATED})
+    return out
 
 
 _CUTOFF_FIELDS = ("update_date", "last_visit_date", "last_contact_date", "death_date")
