@@ -27,6 +27,19 @@ ENGINE_PARAMS = [
 
 
 @pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh ONCORWD_HOME (site stores and run folders go there), settings re-read."""
+    from oncorwd.config import get_settings
+
+    folder = tmp_path / "home"
+    monkeypatch.setenv("ONCORWD_HOME", str(folder))
+    monkeypatch.delenv("ONCORWD_STORE_URL", raising=False)
+    get_settings.cache_clear()
+    yield folder
+    get_settings.cache_clear()
+
+
+@pytest.fixture
 def pg_url() -> Iterator[str]:
     """A store URL on a fresh PostgreSQL schema, dropped after the test."""
     with fresh_pg_schema() as url:

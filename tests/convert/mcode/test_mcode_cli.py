@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -11,23 +10,18 @@ from mcode_factory import SITE, tiny_tables
 from typer.testing import CliRunner
 
 from oncorwd.cli import app
-from oncorwd.config import get_settings
 from oncorwd.store import open_store
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "home"
-    (folder / "sites").mkdir(parents=True)
-    monkeypatch.setenv("ONCORWD_HOME", str(folder))
-    monkeypatch.delenv("ONCORWD_STORE_URL", raising=False)
-    get_settings.cache_clear()
-    with open_store(f"duckdb://{folder / 'sites' / 'tiny.duckdb'}") as store:
+def home(home: Path) -> Path:
+    """The fresh ONCORWD_HOME with the tiny site's store loaded."""
+    (home / "sites").mkdir(parents=True)
+    with open_store(f"duckdb://{home / 'sites' / 'tiny.duckdb'}") as store:
         store.load(tiny_tables(), site_id=SITE)
-    yield folder
-    get_settings.cache_clear()
+    return home
 
 
 def test_export_ndjson_prints_counts_and_report(home: Path, tmp_path: Path) -> None:

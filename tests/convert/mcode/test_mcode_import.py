@@ -11,20 +11,9 @@ import orjson
 import pytest
 from mcode_factory import P1, SITE
 
-from oncorwd.config import get_settings
 from oncorwd.convert.mcode import ExportResult, import_mcode, read_mcode
 from oncorwd.errors import DataError, FhirImportError
 from oncorwd.store import open_store
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("ONCORWD_HOME", str(folder))
-    monkeypatch.delenv("ONCORWD_STORE_URL", raising=False)
-    get_settings.cache_clear()
-    yield folder
-    get_settings.cache_clear()
 
 
 def _resources(out: Path) -> list[dict[str, Any]]:

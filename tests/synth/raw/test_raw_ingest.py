@@ -5,7 +5,6 @@ rule the truth names, and no other row is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,17 +14,6 @@ from oncorwd.synth.raw import RawExport
 pipeline = pytest.importorskip("oncorwd.ingest.pipeline")
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    from oncorwd.config import get_settings
-
-    monkeypatch.setenv("ONCORWD_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("ONCORWD_STORE_URL", raising=False)
-    get_settings.cache_clear()
-    yield tmp_path / "home"
-    get_settings.cache_clear()
 
 
 def _check(export: RawExport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
